@@ -1,0 +1,43 @@
+import { systemClock, type Clock } from './clock.js';
+import { ErrorCode } from './error-codes.js';
+import { IapError } from './iap-error.js';
+
+/** Options for {@link sleep}. */
+export interface SleepOptions {
+  /** Clock that schedules the wake-up. @defaultValue `systemClock` */
+  clock?: Clock;
+  /** Aborting rejects the sleep at once with an `ABORTED` IapError and clears the timer. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Resolves after `ms` on the given clock; rejects with `ABORTED` as soon as `signal` aborts. The timer
+ * and the abort listener are always cleaned up.
+ *
+ * @throws IapError code `ABORTED` when the signal aborts.
+ * @example
+ * ```ts
+ * await sleep(250, { signal: AbortSignal.timeout(1000) });
+ * ```
+ */
+export function sleep(ms: number, options: SleepOptions = {}): Promise<void> {
+  const clock = options.clock ?? systemClock;
+  const signal = options.signal;
+  if (signal?.aborted) return Promise.reject(abortedError(signal));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      clock.clearTimeout(timer);
+      reject(abortedError(signal));
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The error used for aborted operations: code `ABORTED`, the signal's reason as `cause`. */
+export function abortedError(signal: AbortSignal | undefined, what = 'operation'): IapError {
+  return new IapError(ErrorCode.ABORTED, `${what} aborted`, { cause: signal?.reason });
+}

@@ -1,0 +1,6 @@
+/**
+ * @packageDocumentation
+ * @iap/messaging/postgres: Transactional outbox, relay and inbox on PostgreSQL and PGlite, plus an in-process transport.
+ */
+
+export {};

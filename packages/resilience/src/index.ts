@@ -1,0 +1,6 @@
+/**
+ * @packageDocumentation
+ * @iap/resilience: Circuit breaker, retry, timeout, bulkhead, rate limiter, fallback, pipelines and a durable saga orchestrator.
+ */
+
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @packageDocumentation
+ * @iap/sync: System-of-record sync boundaries: field authority, exclusions, three-way conflict detection and sync plans.
+ */
+
+export {};
