@@ -33,3 +33,33 @@ export type { StandardSchemaV1, SchemaValidationResult } from './standard-schema
 export { createInMemoryIdempotencyStore } from './in-memory-idempotency-store.js';
 export type { InMemoryIdempotencyStoreOptions } from './in-memory-idempotency-store.js';
 export type { IdempotencyStore, IdempotencyRecord, IdempotencyState, ClaimResult, ClaimOptions, CompleteOptions } from './idempotency-store.js';
+
+// envelope
+export { createEnvelope } from './envelope.js';
+export type { Envelope, CreateEnvelopeInput, CreateEnvelopeOptions } from './envelope.js';
+export { validateEnvelope, RESERVED_EXTENSION_NAMES } from './envelope-validation.js';
+export { parseEnvelope, toCloudEvent, fromCloudEvent } from './cloud-event.js';
+export type { CloudEvent, ParseEnvelopeOptions, ParsedEnvelope } from './cloud-event.js';
+export { encodeEnvelope, decodeEnvelope, CLOUDEVENTS_JSON } from './envelope-codec.js';
+
+// retry maths
+export { seededRandom } from './random-source.js';
+export type { RandomSource } from './random-source.js';
+export { createRetryPolicy, computeRetryDelay, baseRetryDelay } from './retry-policy.js';
+export type { RetryPolicy, RetryPolicyOptions, RetryDelayInput, RetryDecision, Backoff, Jitter } from './retry-policy.js';
+
+// delivery lifecycle
+export { DeliveryStatus, DELIVERY_TRANSITIONS, isTerminal, canTransition, assertTransition } from './delivery-status.js';
+export { createDelivery, transitionDelivery, recordDeliveryFailure, nextRetryDelayMs, isDeliveryDone } from './delivery.js';
+export type { Delivery, DeliveryTransition, TransitionOptions, FailureOptions } from './delivery.js';
+export { toDeliveryAuditRecord, formatLogfmt } from './audit-record.js';
+export type { DeliveryAuditRecord } from './audit-record.js';
+
+// contracts: publishing, telemetry, tracing
+export type { Publisher, PublishMessage, PublishResult, PublishOptions } from './publisher.js';
+export { TypedEmitter } from './typed-emitter.js';
+export type { Listener, TypedEventSource, TypedEmitterOptions } from './typed-emitter.js';
+export { noopTelemetry } from './telemetry.js';
+export type { Telemetry, TelemetrySpan, TelemetryAttributes } from './telemetry.js';
+export { parseTraceparent, formatTraceparent, createTraceparent } from './trace-context.js';
+export type { TraceParent } from './trace-context.js';
