@@ -30,7 +30,7 @@ export const systemClock: Clock = Object.freeze({
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     const timer = setTimeout(callback, Math.max(0, delayMs));
     if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref();
-    return timer as unknown as TimerHandle;
+    return timer;
   },
   clearTimeout(handle: TimerHandle): void {
     clearTimeout(handle as Parameters<typeof clearTimeout>[0]);

@@ -38,7 +38,7 @@ export class ManualClock implements Clock {
     let index = this.#timers.length;
     while (index > 0 && this.#timers[index - 1]!.dueAt > timer.dueAt) index--;
     this.#timers.splice(index, 0, timer);
-    return { id: timer.id } as unknown as TimerHandle;
+    return { id: timer.id };
   }
 
   clearTimeout(handle: TimerHandle): void {

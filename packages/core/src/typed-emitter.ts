@@ -42,7 +42,7 @@ export class TypedEmitter<Events extends object> implements TypedEventSource<Eve
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
     const list = this.#listeners.get(event);
     // copy-on-write so an emit in progress is not affected by subscription changes
-    this.#listeners.set(event, list ? [...list, listener as Listener<never>] : [listener as Listener<never>]);
+    this.#listeners.set(event, list ? [...list, listener] : [listener]);
     return () => this.off(event, listener);
   }
 
