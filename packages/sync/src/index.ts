@@ -1,6 +1,45 @@
 /**
  * @packageDocumentation
- * @iap/sync: System-of-record sync boundaries: field authority, exclusions, three-way conflict detection and sync plans.
+ * @iap/sync: system-of-record sync boundaries. Field authority (an owning system, `manual` or a
+ * rule), exclusions, name and format mappings, three-way conflict detection against the last synced
+ * snapshot, and sync plans as plain, deterministic data with value-free audit records.
  */
 
-export {};
+// boundary
+export { defineSyncBoundary } from './sync-boundary.js';
+export type { SyncBoundary } from './sync-boundary.js';
+export type {
+  SyncBoundaryDefinition,
+  SyncBoundaryDefaults,
+  SyncFieldDefinition,
+  SyncFieldMapping,
+  SyncAuditOptions,
+  SyncRecord,
+  FieldOwner,
+  OwnerRule,
+  ConflictPolicy,
+  MergeFunction,
+  MergeInput,
+  NonOwnerChangePolicy,
+} from './sync-boundary-definition.js';
+
+// plans
+export type {
+  SyncPlan,
+  SyncPlanInput,
+  SyncDecision,
+  SyncConflict,
+  SyncManualReview,
+  SyncAuditRecord,
+  SyncAuditValues,
+  SyncSituation,
+  SyncAction,
+  SyncDecisionPolicy,
+} from './sync-plan.js';
+
+// normalisers
+export { trimmed, caseInsensitive, emailAddress, composeNormalizers } from './normalizers.js';
+export type { Normalizer } from './normalizers.js';
+
+// errors
+export { isSyncDefinitionError, isSyncPlanError } from './sync-errors.js';
