@@ -1,6 +1,35 @@
 /**
  * @packageDocumentation
- * @iap/messaging: Transactional outbox, relay and inbox on PostgreSQL and PGlite, plus an in-process transport.
+ * @iap/messaging: transactional outbox (write + relay), inbox (idempotent consumer) on PostgreSQL
+ * and PGlite, plus a non-durable in-process transport. Database adapters live in the subpaths
+ * `@iap/messaging/postgres` and `@iap/messaging/pglite`.
  */
 
-export {};
+// executor contract
+export type { SqlExecutor, SqlQueryResult, TransactionExecutor, MessagingDatabase } from './executor.js';
+export type { MessagingTablesOptions } from './tables.js';
+
+// schema
+export { migrate } from './migrate.js';
+export type { MigrationResult } from './migrate.js';
+
+// outbox (write side and admin)
+export { createOutbox } from './outbox.js';
+export type { Outbox, OutboxOptions, ListDeadLettersOptions } from './outbox.js';
+export type { OutboxMessage, DeadLetter, OutboxStats } from './outbox-message.js';
+
+// relay
+export { createRelay } from './relay.js';
+export type { Relay, RelayOptions, RelayStopOptions } from './relay.js';
+export type { RelayBatchResult, RelayEvents, RelayMessageRef } from './relay-events.js';
+
+// inbox
+export { createInbox } from './inbox.js';
+export type { Inbox, InboxOptions, InboxKey, InboxResult } from './inbox.js';
+
+// in-process transport (non-durable)
+export { createInProcessTransport } from './in-process-transport.js';
+export type { InProcessTransport, InProcessHandler } from './in-process-transport.js';
+
+// errors
+export { isStoreLockedError, isStoreFailedError, isMigrationFailedError } from './messaging-errors.js';

@@ -1,6 +1,8 @@
 /**
  * @packageDocumentation
- * @iap/messaging/postgres: Transactional outbox, relay and inbox on PostgreSQL and PGlite, plus an in-process transport.
+ * @iap/messaging/postgres: the `pg` adapter of @iap/messaging (a MessagingDatabase on a `pg` pool,
+ * with LISTEN/NOTIFY wake-ups). Requires the optional peer dependency `pg`.
  */
 
-export {};
+export { createPostgresDatabase } from './postgres-database.js';
+export type { PostgresDatabaseOptions } from './postgres-database.js';

@@ -1,0 +1,57 @@
+import type { TableNames } from './table-names.js';
+
+/** One versioned schema migration: its statements, run in order inside one transaction. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: (names: TableNames) => readonly string[];
+}
+
+/**
+ * Every migration this package ships, oldest first. Never edit a released migration: add a new one.
+ * The SQL is bundled as string constants, so no files are read at run time.
+ */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  {
+    version: 1,
+    name: 'outbox and inbox tables',
+    statements: (n: TableNames): readonly string[] => [
+      `CREATE SEQUENCE IF NOT EXISTS ${n.leaseSequence}`,
+      // fillfactor leaves room on each page so lease updates (which change no indexed column) stay
+      // HOT updates; aggressive autovacuum keeps the delete-on-acknowledge churn from bloating the table
+      `CREATE TABLE IF NOT EXISTS ${n.outbox} (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        message_id text NOT NULL,
+        destination text NOT NULL,
+        partition_key text,
+        headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+        envelope jsonb NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'published', 'dead')),
+        attempts integer NOT NULL DEFAULT 0,
+        unfinished_claims integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL,
+        available_at timestamptz NOT NULL,
+        claimed_by text,
+        lease_until timestamptz,
+        lease_token bigint,
+        last_error text,
+        published_at timestamptz,
+        dead_at timestamptz
+      ) WITH (fillfactor = 80, autovacuum_vacuum_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02)`,
+      `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}outbox_pending_idx" ON ${n.outbox} (id) WHERE status = 'pending'`,
+      `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}outbox_pending_key_idx" ON ${n.outbox} (partition_key, id) WHERE status = 'pending'`,
+      `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}outbox_dead_idx" ON ${n.outbox} (id) WHERE status = 'dead'`,
+      `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}outbox_published_idx" ON ${n.outbox} (published_at) WHERE status = 'published'`,
+      `CREATE TABLE IF NOT EXISTS ${n.inbox} (
+        consumer text NOT NULL,
+        message_id text NOT NULL,
+        processed_at timestamptz NOT NULL,
+        PRIMARY KEY (consumer, message_id)
+      )`,
+      `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}inbox_processed_idx" ON ${n.inbox} (processed_at)`,
+    ],
+  },
+]);
+
+/** The newest schema version this package knows. */
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;

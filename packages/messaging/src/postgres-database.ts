@@ -1,0 +1,188 @@
+import { ErrorCode, IapError, systemClock, type Clock, type TimerHandle } from '@iap/core';
+import pg from 'pg';
+import type { MessagingDatabase, SqlQueryResult, TransactionExecutor } from './executor.js';
+import { TransactionHandle } from './internal/transaction-handle.js';
+
+/** Options for {@link createPostgresDatabase}: give either `pool` or `connectionString`. */
+export interface PostgresDatabaseOptions {
+  /** Use this `pg` pool. It is not ended by `close()` (you own it). */
+  pool?: pg.Pool;
+  /** Create a pool for this URL (ended by `close()`). @defaultValue none: `pool` or `connectionString` is required */
+  connectionString?: string;
+  /** Pool size when the pool is created from `connectionString`. @defaultValue `10` */
+  maxConnections?: number;
+  /** Delay before the LISTEN connection reconnects after an error. @defaultValue `1_000` */
+  listenReconnectDelayMs?: number;
+  /** @defaultValue `systemClock` */
+  clock?: Clock;
+}
+
+function invalid(message: string): IapError {
+  return new IapError(ErrorCode.INVALID_OPTIONS, `invalid PostgreSQL database options: ${message}`);
+}
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * A {@link MessagingDatabase} on PostgreSQL through `pg`: plain statements on the pool, transactions
+ * on one pooled client, LISTEN on one dedicated client that reconnects (and then wakes its
+ * listeners, since notifications may have been missed).
+ *
+ * @throws IapError `INVALID_OPTIONS` when neither `pool` nor `connectionString` is valid.
+ * @example
+ * ```ts
+ * import { createPostgresDatabase } from '@iap/messaging/postgres';
+ * const db = createPostgresDatabase({ connectionString: process.env.DATABASE_URL });
+ * await migrate(db);
+ * ```
+ */
+export function createPostgresDatabase(options: PostgresDatabaseOptions): MessagingDatabase {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+  const clock = options.clock ?? systemClock;
+  const reconnectDelayMs = options.listenReconnectDelayMs ?? 1_000;
+  if (!(Number.isFinite(reconnectDelayMs) && reconnectDelayMs >= 0)) throw invalid('listenReconnectDelayMs must be a finite number >= 0');
+  let pool: pg.Pool;
+  const ownsPool = options.pool === undefined;
+  if (options.pool !== undefined) {
+    if (typeof options.pool !== 'object' || options.pool === null || typeof options.pool.connect !== 'function') throw invalid('pool must be a pg.Pool');
+    pool = options.pool;
+  } else {
+    if (typeof options.connectionString !== 'string' || options.connectionString.length === 0) throw invalid('give pool or a non-empty connectionString');
+    const max = options.maxConnections ?? 10;
+    if (!Number.isInteger(max) || max < 1) throw invalid('maxConnections must be an integer >= 1');
+    pool = new pg.Pool({ connectionString: options.connectionString, max });
+    // an idle client's error (server restart) must not crash the process; the next query reconnects
+    pool.on('error', () => undefined);
+  }
+
+  let closed = false;
+  const closedError = (): IapError => new IapError(ErrorCode.CLOSED, 'the PostgreSQL messaging database is closed');
+
+  // LISTEN state: one dedicated client for every channel
+  const channels = new Map<string, Set<() => void>>();
+  let listener: pg.PoolClient | undefined;
+  let connecting: Promise<void> | undefined;
+  let reconnectTimer: TimerHandle | undefined;
+
+  const notifyAll = (): void => {
+    for (const set of channels.values()) for (const callback of set) callback();
+  };
+
+  const onNotification = (message: pg.Notification): void => {
+    const set = channels.get(message.channel);
+    if (set) for (const callback of set) callback();
+  };
+
+  function dropListener(client: pg.PoolClient, error?: Error): void {
+    client.removeListener('notification', onNotification);
+    client.removeAllListeners('error');
+    client.release(error ?? true);
+    if (listener === client) listener = undefined;
+  }
+
+  function scheduleReconnect(): void {
+    if (closed || channels.size === 0 || reconnectTimer !== undefined) return;
+    reconnectTimer = clock.setTimeout(() => {
+      reconnectTimer = undefined;
+      ensureListener()
+        .then(notifyAll)
+        .catch(() => scheduleReconnect());
+    }, reconnectDelayMs);
+  }
+
+  function ensureListener(): Promise<void> {
+    if (listener) return Promise.resolve();
+    connecting ??= (async () => {
+      const client = await pool.connect();
+      client.on('notification', onNotification);
+      client.on('error', (error: Error) => {
+        dropListener(client, error);
+        scheduleReconnect();
+      });
+      try {
+        for (const channel of channels.keys()) await client.query(`LISTEN "${channel}"`);
+      } catch (error) {
+        dropListener(client, error as Error);
+        throw error;
+      }
+      listener = client;
+    })().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  }
+
+  return {
+    query(sql: string, params?: unknown[]): Promise<SqlQueryResult> {
+      if (closed) return Promise.reject(closedError());
+      return pool.query(sql, params);
+    },
+
+    async transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
+      if (closed) throw closedError();
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      const tx = new TransactionHandle((sql, params) => client.query(sql, params));
+      try {
+        await client.query('BEGIN');
+        let result: T;
+        try {
+          result = await fn(tx);
+        } catch (error) {
+          tx.finish(false, () => undefined);
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+          throw error;
+        }
+        try {
+          await client.query('COMMIT');
+        } catch (error) {
+          tx.finish(false, () => undefined);
+          throw error;
+        }
+        tx.finish(true, () => undefined);
+        return result;
+      } finally {
+        client.release(broken);
+      }
+    },
+
+    async listen(channel: string, callback: () => void): Promise<() => Promise<void>> {
+      if (closed) throw closedError();
+      if (!CHANNEL.test(channel)) throw new IapError(ErrorCode.VALIDATION, `listen: channel must be a lowercase SQL identifier, got ${JSON.stringify(channel.slice(0, 80))}`);
+      let set = channels.get(channel);
+      const isNew = set === undefined;
+      if (!set) channels.set(channel, (set = new Set()));
+      set.add(callback);
+      try {
+        if (listener && isNew) await listener.query(`LISTEN "${channel}"`);
+        else await ensureListener();
+      } catch {
+        // the backup poll covers the gap; keep trying in the background
+        scheduleReconnect();
+      }
+      return async () => {
+        const current = channels.get(channel);
+        if (!current) return;
+        current.delete(callback);
+        if (current.size > 0) return;
+        channels.delete(channel);
+        const client = listener;
+        if (!client) return;
+        if (channels.size === 0) dropListener(client);
+        else await client.query(`UNLISTEN "${channel}"`).catch(() => undefined);
+      };
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      if (reconnectTimer !== undefined) clock.clearTimeout(reconnectTimer);
+      await connecting?.catch(() => undefined);
+      channels.clear();
+      if (listener) dropListener(listener);
+      if (ownsPool) await pool.end();
+    },
+  };
+}

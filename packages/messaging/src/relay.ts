@@ -1,0 +1,653 @@
+import {
+  ErrorCode,
+  IapError,
+  TypedEmitter,
+  computeRetryDelay,
+  createRetryPolicy,
+  fromCloudEvent,
+  noopLogger,
+  noopTelemetry,
+  systemClock,
+  toIapError,
+  type Clock,
+  type Listener,
+  type Logger,
+  type PublishMessage,
+  type PublishResult,
+  type Publisher,
+  type RandomSource,
+  type RetryPolicy,
+  type RetryPolicyOptions,
+  type Telemetry,
+  type TimerHandle,
+} from '@iap/core';
+import type { MessagingDatabase } from './executor.js';
+import { storeFailed } from './internal/database-error.js';
+import { outboxInternals, type OutboxInternals } from './internal/outbox-internals.js';
+import { readCount, readNumber, readString } from './internal/rows.js';
+import type { Outbox } from './outbox.js';
+import type { RelayBatchResult, RelayEvents, RelayMessageRef } from './relay-events.js';
+
+/** Options for {@link createRelay}. */
+export interface RelayOptions {
+  /** Where the outbox table lives; the relay issues its own short statements (never inside your transactions). */
+  database: MessagingDatabase;
+  /** The outbox whose messages this relay publishes (same tables, same in-process wake-ups). */
+  outbox: Outbox;
+  /** Any core `Publisher` (Kafka, the in-process transport, your own). The relay never closes it. */
+  publisher: Publisher;
+  /** Most messages claimed per round (1-10,000). At most one message per partition key is in flight. @defaultValue `100` */
+  batchSize?: number;
+  /**
+   * How long a claim is valid. The relay renews it every third of this while a publish runs; if the
+   * relay dies, its messages are claimed again once it expires. @defaultValue `30_000`
+   */
+  leaseMs?: number;
+  /**
+   * Longest wait for the publisher; then the publish is aborted and its messages count as failed
+   * (retryable). @defaultValue `60_000`
+   */
+  publishTimeoutMs?: number;
+  /**
+   * Retry schedule of a failing message (its key waits meanwhile; other keys flow). After
+   * `maxAttempts` publish attempts it is dead-lettered.
+   * @defaultValue `{ maxAttempts: 10, backoff: { kind: 'exponential', initialDelayMs: 1000, multiplier: 2 }, maxDelayMs: 300_000, jitter: 'full' }`
+   */
+  retry?: RetryPolicyOptions;
+  /**
+   * A message claimed this many times in a row without any outcome (its relay crashed or hung each
+   * time) is dead-lettered as a crash loop instead of being published again. @defaultValue `3`
+   */
+  crashLoopThreshold?: number;
+  /** Identifies this relay in the `claimed_by` column and in logs. @defaultValue `relay-<pid>-<random>` */
+  relayId?: string;
+  /** Wake up on PostgreSQL NOTIFY from enqueues in other processes (when the database supports it). @defaultValue `true` */
+  listen?: boolean;
+  /** First backup-poll delay after an empty round; doubles while idle. @defaultValue `100` */
+  minPollIntervalMs?: number;
+  /** Longest backup-poll delay; correctness never depends on a notification arriving. @defaultValue `2_000` */
+  maxPollIntervalMs?: number;
+  /** How often outbox statistics are reported (gauges and the `stats` event); `0` turns it off. @defaultValue `10_000` */
+  metricsIntervalMs?: number;
+  /** How often published rows past `keepPublishedForMs` are purged (only when the outbox keeps them). @defaultValue `60_000` */
+  cleanupIntervalMs?: number;
+  /** @defaultValue `systemClock` */
+  clock?: Clock;
+  /** Randomness for retry jitter. @defaultValue `Math.random` */
+  random?: RandomSource;
+  /** Metrics hooks (counters, histograms, gauges). @defaultValue `noopTelemetry` */
+  telemetry?: Telemetry;
+  /** @defaultValue `noopLogger` */
+  logger?: Logger;
+}
+
+/** Options for {@link Relay.stop}. */
+export interface RelayStopOptions {
+  /**
+   * How long to let the in-flight batch finish; then its publish is aborted and its unconfirmed
+   * messages are released for another relay. @defaultValue `10_000`
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * Publishes outbox messages: claims a batch (one short statement, leased under a fencing token),
+ * publishes it outside any transaction, acknowledges it in one statement that only succeeds for the
+ * current lease holder. Run as many as you like, in one process or many.
+ */
+export interface Relay {
+  /** This relay's id (the `claimed_by` value). */
+  readonly id: string;
+  /** True between `start()` and `stop()`. */
+  readonly running: boolean;
+  /**
+   * Starts the loop: claims while there is work, otherwise waits for an in-process wake-up, a
+   * NOTIFY, or the adaptive backup poll. Idempotent.
+   * @throws IapError `CLOSED` after `stop()`.
+   */
+  start(): void;
+  /**
+   * Runs one claim → publish → acknowledge round now (serialised with the loop). For tests, scripts
+   * and benchmarks; a started relay needs no help.
+   * @throws IapError `CLOSED` after `stop()`; `STORE_FAILED` when the database fails.
+   */
+  runOnce(): Promise<RelayBatchResult>;
+  /** Stops gracefully: finishes (or after `timeoutMs` releases) the in-flight batch, unlistens, clears timers. */
+  stop(options?: RelayStopOptions): Promise<void>;
+  /** Same as `stop()` with defaults. Does not close the publisher or the database. */
+  close(): Promise<void>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof RelayEvents>(event: K, listener: Listener<RelayEvents[K]>): () => void;
+  off<K extends keyof RelayEvents>(event: K, listener: Listener<RelayEvents[K]>): void;
+}
+
+interface ResolvedRelayOptions {
+  readonly database: MessagingDatabase;
+  readonly outbox: OutboxInternals;
+  readonly publisher: Publisher;
+  readonly batchSize: number;
+  readonly leaseMs: number;
+  readonly publishTimeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly crashLoopThreshold: number;
+  readonly relayId: string;
+  readonly listen: boolean;
+  readonly minPollIntervalMs: number;
+  readonly maxPollIntervalMs: number;
+  readonly metricsIntervalMs: number;
+  readonly cleanupIntervalMs: number;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly telemetry: Telemetry;
+  readonly logger: Logger;
+}
+
+function invalid(message: string): IapError {
+  return new IapError(ErrorCode.INVALID_OPTIONS, `invalid relay options: ${message}`);
+}
+
+function integerOption(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw invalid(`${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function defaultRelayId(): string {
+  const pid = typeof process === 'object' && typeof process.pid === 'number' ? process.pid : 0;
+  return `relay-${pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+const DEFAULT_RETRY: RetryPolicyOptions = { maxAttempts: 10, backoff: { kind: 'exponential', initialDelayMs: 1000, multiplier: 2 }, maxDelayMs: 300_000, jitter: 'full' };
+
+function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+  const { database, publisher } = options;
+  if (typeof database !== 'object' || database === null || typeof database.query !== 'function' || typeof database.transaction !== 'function') {
+    throw invalid('database must be a MessagingDatabase (createPostgresDatabase or createPgliteDatabase)');
+  }
+  if (typeof publisher !== 'object' || publisher === null || typeof publisher.publish !== 'function') throw invalid('publisher must implement Publisher.publish');
+  const outbox = outboxInternals(options.outbox);
+  if (!outbox) throw invalid('outbox must be created by createOutbox');
+  const leaseMs = integerOption('leaseMs', options.leaseMs ?? 30_000, 100, 3_600_000);
+  const minPollIntervalMs = integerOption('minPollIntervalMs', options.minPollIntervalMs ?? 100, 1, 3_600_000);
+  const maxPollIntervalMs = integerOption('maxPollIntervalMs', options.maxPollIntervalMs ?? 2_000, minPollIntervalMs, 3_600_000);
+  const relayId = options.relayId ?? defaultRelayId();
+  if (typeof relayId !== 'string' || relayId.length === 0 || relayId.length > 200) throw invalid('relayId must be a non-empty string of at most 200 characters');
+  const listen = options.listen ?? true;
+  if (typeof listen !== 'boolean') throw invalid('listen must be a boolean');
+  return {
+    database,
+    outbox,
+    publisher,
+    batchSize: integerOption('batchSize', options.batchSize ?? 100, 1, 10_000),
+    leaseMs,
+    publishTimeoutMs: integerOption('publishTimeoutMs', options.publishTimeoutMs ?? 60_000, 1, 3_600_000),
+    retry: createRetryPolicy(options.retry ?? DEFAULT_RETRY),
+    crashLoopThreshold: integerOption('crashLoopThreshold', options.crashLoopThreshold ?? 3, 1, 1000),
+    relayId,
+    listen,
+    minPollIntervalMs,
+    maxPollIntervalMs,
+    metricsIntervalMs: integerOption('metricsIntervalMs', options.metricsIntervalMs ?? 10_000, 0, 86_400_000),
+    cleanupIntervalMs: integerOption('cleanupIntervalMs', options.cleanupIntervalMs ?? 60_000, 1, 86_400_000),
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+    telemetry: options.telemetry ?? noopTelemetry,
+    logger: options.logger ?? noopLogger,
+  };
+}
+
+/** A claimed row, decoded. */
+interface Claimed {
+  readonly ref: RelayMessageRef;
+  readonly unfinishedClaims: number;
+  readonly createdAtMs: number;
+  readonly raw: Record<string, unknown>;
+}
+
+interface Outcome {
+  readonly claimed: Claimed;
+  /** undefined = published; otherwise why it failed and whether it is dead. */
+  readonly failure?: { readonly error: IapError; readonly dead: boolean; readonly delayMs: number; readonly reason: string };
+  /** Hand back without counting the attempt (stop, publisher unusable). */
+  readonly release?: boolean;
+}
+
+const MAX_ERROR_TEXT = 2000;
+
+function errorText(error: IapError): string {
+  const text = `${error.code}: ${error.message}`;
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT - 1)}…` : text;
+}
+
+function decodeRow(row: unknown): Claimed {
+  const raw = row as Record<string, unknown>;
+  return {
+    ref: {
+      id: readString(raw, 'id') ?? '',
+      messageId: readString(raw, 'message_id') ?? '',
+      destination: readString(raw, 'destination') ?? '',
+      partitionKey: readString(raw, 'partition_key'),
+      attempt: readCount(raw, 'attempts'),
+    },
+    unfinishedClaims: readCount(raw, 'unfinished_claims'),
+    createdAtMs: readNumber(raw, 'created_at_ms') ?? 0,
+    raw,
+  };
+}
+
+function toPublishMessage(claimed: Claimed): PublishMessage {
+  const raw = claimed.raw;
+  const stored = typeof raw.envelope === 'string' ? (JSON.parse(raw.envelope) as unknown) : raw.envelope;
+  const envelope = fromCloudEvent(stored);
+  const headerValue: unknown = typeof raw.headers === 'string' ? JSON.parse(raw.headers) : raw.headers;
+  const headers: Record<string, string> = {};
+  if (typeof headerValue === 'object' && headerValue !== null) {
+    for (const [name, value] of Object.entries(headerValue as Record<string, unknown>)) if (typeof value === 'string') headers[name] = value;
+  }
+  const partitionKey = claimed.ref.partitionKey;
+  return { id: claimed.ref.messageId, destination: claimed.ref.destination, ...(partitionKey === undefined ? {} : { partitionKey }), headers, envelope };
+}
+
+/**
+ * Creates an outbox relay. Call `start()` to run it; `stop()` to finish gracefully.
+ *
+ * Guarantees: at-least-once publishing (a crash between publish and acknowledge re-publishes the
+ * batch, so consumers deduplicate, e.g. with the inbox); at most one in-flight message per
+ * partition key across all relays, published in commit order; a failing message blocks only its
+ * key, with backoff and jitter, until it is dead-lettered; no transaction is held open while
+ * publishing.
+ *
+ * @throws IapError `INVALID_OPTIONS` naming the bad option (including an invalid `retry` policy).
+ * @example
+ * ```ts
+ * const relay = createRelay({ database: db, outbox, publisher: transport.publisher });
+ * relay.on('deadLettered', (e) => logger.warn({ id: e.id, reason: e.reason }, 'outbox dead letter'));
+ * relay.start();
+ * // on shutdown
+ * await relay.stop();
+ * ```
+ */
+export function createRelay(options: RelayOptions): Relay {
+  const o = resolveRelayOptions(options);
+  const { database, publisher, clock, telemetry } = o;
+  const sql = o.outbox.sql;
+  const events = new TypedEmitter<RelayEvents>({
+    onListenerError: (error, event) => o.logger.error({ event, error: toIapError(error).toJSON() }, 'a relay event listener threw'),
+  });
+
+  let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+  let chain: Promise<unknown> = Promise.resolve();
+  let inFlightAbort: AbortController | undefined;
+  let stopRequested = false;
+  let wakePending = false;
+  let wakeWaiter: (() => void) | undefined;
+  let loopPromise: Promise<void> | undefined;
+  let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
+  let metricsTimer: TimerHandle | undefined;
+  let cleanupTimer: TimerHandle | undefined;
+
+  const count = (name: string, value: number): void => {
+    if (value > 0) telemetry.counter?.(name, value, { relay: o.relayId });
+  };
+
+  const wake = (): void => {
+    wakePending = true;
+    const waiter = wakeWaiter;
+    wakeWaiter = undefined;
+    waiter?.();
+  };
+
+  async function exec(what: string, text: string, params: unknown[]): Promise<number> {
+    try {
+      const result = await database.query(text, params);
+      return readCount(result.rows[0], 'n');
+    } catch (error) {
+      throw storeFailed(`${what} on ${o.outbox.names.outboxLabel}`, error);
+    }
+  }
+
+  function decideFailure(claimed: Claimed, error: IapError, retryable: boolean): Outcome {
+    const attempt = claimed.ref.attempt;
+    if (!retryable) return { claimed, failure: { error, dead: true, delayMs: 0, reason: `non-retryable failure after ${attempt} attempt(s): ${errorText(error)}` } };
+    const decision = computeRetryDelay(o.retry, { attempt, retryAfterMs: error.retryAfterMs, random: o.random });
+    if (!decision.retry) return { claimed, failure: { error, dead: true, delayMs: 0, reason: `gave up after ${attempt} attempt(s) (${decision.reason}): ${errorText(error)}` } };
+    return { claimed, failure: { error, dead: false, delayMs: decision.delayMs, reason: errorText(error) } };
+  }
+
+  async function publishBatch(batch: readonly Claimed[], leaseToken: string): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    const toPublish: Claimed[] = [];
+    const messages: PublishMessage[] = [];
+    for (const claimed of batch) {
+      if (claimed.unfinishedClaims > 0) {
+        const dead = claimed.unfinishedClaims >= o.crashLoopThreshold;
+        count('iap.outbox.relay.crash_loops', 1);
+        events.emit('crashLoop', { ...claimed.ref, unfinishedClaims: claimed.unfinishedClaims, deadLettered: dead });
+        if (dead) {
+          const error = new IapError(ErrorCode.PUBLISH_FAILED, `crash loop: claimed ${claimed.unfinishedClaims + 1} times in a row without an outcome (the relay holding it crashed or hung each time)`);
+          outcomes.push({ claimed, failure: { error, dead: true, delayMs: 0, reason: errorText(error) } });
+          continue;
+        }
+      }
+      let message: PublishMessage;
+      try {
+        message = toPublishMessage(claimed);
+      } catch (cause) {
+        const error = new IapError(ErrorCode.MESSAGE_DECODE, `the stored envelope of outbox row ${claimed.ref.id} is not a valid envelope (${toIapError(cause).message})`, { cause });
+        outcomes.push({ claimed, failure: { error, dead: true, delayMs: 0, reason: errorText(error) } });
+        continue;
+      }
+      toPublish.push(claimed);
+      messages.push(message);
+    }
+    if (messages.length === 0) return outcomes;
+
+    const abort = new AbortController();
+    inFlightAbort = abort;
+    const ids = batch.map((c) => c.ref.id);
+    let renewTimer: TimerHandle | undefined;
+    const renew = (): void => {
+      renewTimer = clock.setTimeout(() => {
+        exec('renewing a lease', sql.renew, [ids, leaseToken, clock.now(), o.leaseMs])
+          .then((renewed) => {
+            if (renewed < ids.length) o.logger.warn({ relay: o.relayId, renewed, claimed: ids.length }, 'outbox lease partly lost while publishing');
+          })
+          .catch((error: unknown) => o.logger.warn({ relay: o.relayId, error: toIapError(error).toJSON() }, 'renewing the outbox lease failed'));
+        renew();
+      }, Math.max(1, Math.floor(o.leaseMs / 3)));
+    };
+    renew();
+    let timeoutTimer: TimerHandle | undefined;
+    const started = clock.now();
+    let results: PublishResult[] | undefined;
+    let thrown: IapError | undefined;
+    try {
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timeoutTimer = clock.setTimeout(() => resolve('timeout'), o.publishTimeoutMs);
+      });
+      const stopped = new Promise<'stopped'>((resolve) => abort.signal.addEventListener('abort', () => resolve('stopped'), { once: true }));
+      const outcome = await Promise.race([publisher.publish(messages, { signal: abort.signal }), timeout, stopped]);
+      if (outcome === 'stopped') {
+        // stop() gave up waiting: the outcome is unknown, so the messages go back (a duplicate at worst)
+        thrown = new IapError(ErrorCode.ABORTED, 'the relay was stopped while publishing', { retryable: true });
+      } else if (outcome === 'timeout') {
+        abort.abort();
+        thrown = new IapError(ErrorCode.TIMEOUT, `the publisher did not answer within publishTimeoutMs (${o.publishTimeoutMs} ms)`, { retryable: true });
+      } else results = outcome;
+    } catch (error) {
+      thrown = toIapError(error, ErrorCode.PUBLISH_FAILED);
+    } finally {
+      if (renewTimer !== undefined) clock.clearTimeout(renewTimer);
+      if (timeoutTimer !== undefined) clock.clearTimeout(timeoutTimer);
+      inFlightAbort = undefined;
+    }
+    telemetry.histogram?.('iap.outbox.relay.publish.duration_ms', clock.now() - started, { relay: o.relayId });
+
+    if (results === undefined) {
+      // a timeout counts as an attempt; a throwing publisher is unusable (closed, misconfigured):
+      // hand the batch back without spending the messages' attempts
+      const error = thrown ?? new IapError(ErrorCode.PUBLISH_FAILED, 'the publisher returned no results');
+      if (error.code === ErrorCode.ABORTED) for (const claimed of toPublish) outcomes.push({ claimed, release: true });
+      else if (error.code !== ErrorCode.TIMEOUT) {
+        events.emit('error', { error });
+        for (const claimed of toPublish) outcomes.push({ claimed, release: true });
+      } else for (const claimed of toPublish) outcomes.push(decideFailure(claimed, error, true));
+      return outcomes;
+    }
+    toPublish.forEach((claimed, index) => {
+      const result = results[index];
+      if (result !== undefined && result.id === claimed.ref.messageId && result.ok) outcomes.push({ claimed });
+      else if (stopRequested && abort.signal.aborted) outcomes.push({ claimed, release: true });
+      else if (result !== undefined && result.id === claimed.ref.messageId && !result.ok) outcomes.push(decideFailure(claimed, result.error, result.retryable));
+      else {
+        const error = new IapError(ErrorCode.PUBLISH_FAILED, `the publisher returned no result for message ${claimed.ref.messageId} (results must be in input order, one per message)`, { retryable: true });
+        outcomes.push(decideFailure(claimed, error, true));
+      }
+    });
+    return outcomes;
+  }
+
+  async function record(outcomes: readonly Outcome[], leaseToken: string): Promise<{ published: number; retried: number; dead: number; lost: number; released: number }> {
+    const now = clock.now();
+    const okIds: string[] = [];
+    const failed: Outcome[] = [];
+    const released: string[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.release) released.push(outcome.claimed.ref.id);
+      else if (outcome.failure) failed.push(outcome);
+      else okIds.push(outcome.claimed.ref.id);
+    }
+    let lost = 0;
+    if (okIds.length > 0) {
+      const acked =
+        o.outbox.keepPublishedForMs > 0
+          ? await exec('acknowledging published messages', sql.ackKeep, [okIds, leaseToken, now])
+          : await exec('acknowledging published messages', sql.ackDelete, [okIds, leaseToken]);
+      lost += okIds.length - acked;
+      if (telemetry.histogram) {
+        for (const outcome of outcomes) {
+          if (outcome.failure || outcome.release) continue;
+          telemetry.histogram('iap.outbox.relay.delivery_latency_ms', Math.max(0, now - outcome.claimed.createdAtMs), { relay: o.relayId });
+          telemetry.histogram('iap.outbox.relay.attempts', outcome.claimed.ref.attempt, { relay: o.relayId, outcome: 'published' });
+        }
+      }
+    }
+    if (failed.length > 0) {
+      const recorded = await exec('recording failed publishes', sql.fail, [
+        failed.map((f) => f.claimed.ref.id),
+        failed.map((f) => f.failure!.delayMs),
+        failed.map((f) => f.failure!.dead),
+        failed.map((f) => f.failure!.reason),
+        leaseToken,
+        now,
+      ]);
+      lost += failed.length - recorded;
+      if (recorded === failed.length) {
+        for (const f of failed) {
+          const failure = f.failure!;
+          if (failure.dead) {
+            events.emit('deadLettered', { ...f.claimed.ref, reason: failure.reason });
+            telemetry.histogram?.('iap.outbox.relay.attempts', f.claimed.ref.attempt, { relay: o.relayId, outcome: 'dead_lettered' });
+          } else events.emit('retry', { ...f.claimed.ref, error: failure.error, retryInMs: failure.delayMs });
+        }
+      }
+    }
+    let releasedCount = 0;
+    if (released.length > 0) releasedCount = await exec('releasing claimed messages', sql.release, [released, leaseToken]);
+    const dead = failed.filter((f) => f.failure!.dead).length;
+    return { published: okIds.length, retried: failed.length - dead, dead, lost, released: releasedCount };
+  }
+
+  async function runBatch(): Promise<RelayBatchResult> {
+    const started = clock.now();
+    let rows: readonly unknown[];
+    try {
+      rows = (await database.query(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows;
+    } catch (error) {
+      throw storeFailed(`claiming a batch from ${o.outbox.names.outboxLabel}`, error);
+    }
+    if (rows.length === 0) return { claimed: 0, published: 0, retried: 0, deadLettered: 0, leaseLost: 0, released: 0 };
+    const leaseToken = readString(rows[0], 'lease_token') ?? '0';
+    const batch = rows.map(decodeRow).sort((a, b) => (BigInt(a.ref.id) < BigInt(b.ref.id) ? -1 : 1));
+    count('iap.outbox.relay.claimed', batch.length);
+    let outcomes: Outcome[];
+    if (stopRequested) outcomes = batch.map((claimed) => ({ claimed, release: true }));
+    else outcomes = await publishBatch(batch, leaseToken);
+    const recorded = await record(outcomes, leaseToken);
+    count('iap.outbox.relay.published', recorded.published);
+    count('iap.outbox.relay.retried', recorded.retried);
+    count('iap.outbox.relay.dead_lettered', recorded.dead);
+    count('iap.outbox.relay.lease_lost', recorded.lost);
+    if (recorded.lost > 0) events.emit('leaseLost', { count: recorded.lost, leaseToken });
+    const result: RelayBatchResult = {
+      claimed: batch.length,
+      published: recorded.published,
+      retried: recorded.retried,
+      deadLettered: recorded.dead,
+      leaseLost: recorded.lost,
+      released: recorded.released,
+    };
+    events.emit('batch', { ...result, durationMs: clock.now() - started });
+    return result;
+  }
+
+  function serialised(): Promise<RelayBatchResult> {
+    const next = chain.then(runBatch, runBatch);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  function waitForWake(delayMs: number): Promise<void> {
+    if (wakePending) {
+      wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(() => {
+        wakeWaiter = undefined;
+        resolve();
+      }, delayMs);
+      wakeWaiter = () => {
+        clock.clearTimeout(timer);
+        wakePending = false;
+        resolve();
+      };
+    });
+  }
+
+  async function loop(): Promise<void> {
+    let idleDelay = 0;
+    let errors = 0;
+    while (state === 'running') {
+      let claimed = 0;
+      try {
+        claimed = (await serialised()).claimed;
+        errors = 0;
+      } catch (error) {
+        errors++;
+        const e = toIapError(error, ErrorCode.STORE_FAILED);
+        o.logger.warn({ relay: o.relayId, error: e.toJSON() }, 'outbox relay round failed; backing off');
+        events.emit('error', { error: e });
+      }
+      if (state !== 'running') break;
+      if (claimed > 0) {
+        idleDelay = 0;
+        wakePending = false;
+        continue;
+      }
+      if (errors > 0) await waitForWake(Math.min(o.maxPollIntervalMs, o.minPollIntervalMs * 2 ** Math.min(errors, 20)));
+      else {
+        idleDelay = idleDelay === 0 ? o.minPollIntervalMs : Math.min(o.maxPollIntervalMs, idleDelay * 2);
+        const before = wakePending;
+        await waitForWake(idleDelay);
+        if (before || wakePending) idleDelay = 0;
+      }
+    }
+  }
+
+  function scheduleMetrics(): void {
+    if (o.metricsIntervalMs === 0) return;
+    metricsTimer = clock.setTimeout(() => {
+      metricsTimer = undefined;
+      if (state !== 'running') return;
+      if (telemetry.gauge !== undefined || events.has('stats')) {
+        const outbox = options.outbox;
+        outbox
+          .stats(database)
+          .then((stats) => {
+            const attributes = { schema: o.outbox.names.schema, table: `${o.outbox.names.tablePrefix}outbox` };
+            telemetry.gauge?.('iap.outbox.backlog', stats.pending, attributes);
+            telemetry.gauge?.('iap.outbox.in_flight', stats.inFlight, attributes);
+            telemetry.gauge?.('iap.outbox.oldest_pending_age_ms', stats.oldestPendingAgeMs, attributes);
+            telemetry.gauge?.('iap.outbox.dead_letters', stats.deadLetters, attributes);
+            events.emit('stats', stats);
+          })
+          .catch((error: unknown) => events.emit('error', { error: toIapError(error, ErrorCode.STORE_FAILED) }))
+          .finally(scheduleMetrics);
+      } else scheduleMetrics();
+    }, o.metricsIntervalMs);
+  }
+
+  function scheduleCleanup(): void {
+    if (o.outbox.keepPublishedForMs === 0) return;
+    cleanupTimer = clock.setTimeout(() => {
+      cleanupTimer = undefined;
+      if (state !== 'running') return;
+      options.outbox
+        .purgePublished(database)
+        .then((n) => count('iap.outbox.relay.purged', n))
+        .catch((error: unknown) => events.emit('error', { error: toIapError(error, ErrorCode.STORE_FAILED) }))
+        .finally(scheduleCleanup);
+    }, o.cleanupIntervalMs);
+  }
+
+  const closedError = (): IapError => new IapError(ErrorCode.CLOSED, `relay ${o.relayId} is stopped; create a new relay to publish again`);
+
+  const relay: Relay = {
+    id: o.relayId,
+    get running() {
+      return state === 'running';
+    },
+    start() {
+      if (state === 'stopping' || state === 'stopped') throw closedError();
+      if (state === 'running') return;
+      state = 'running';
+      o.outbox.wakeListeners.add(wake);
+      if (o.listen && typeof database.listen === 'function') {
+        unlisten = database.listen(o.outbox.names.channel, wake).catch((error: unknown) => {
+          events.emit('error', { error: toIapError(error, ErrorCode.STORE_FAILED) });
+          return undefined;
+        });
+      }
+      scheduleMetrics();
+      scheduleCleanup();
+      loopPromise = loop();
+    },
+    runOnce() {
+      if (state === 'stopping' || state === 'stopped') return Promise.reject(closedError());
+      return serialised();
+    },
+    async stop(stopOptions = {}) {
+      if (state === 'stopped') return;
+      const timeoutMs = stopOptions.timeoutMs ?? 10_000;
+      if (state === 'stopping') {
+        await loopPromise;
+        return;
+      }
+      state = 'stopping';
+      o.outbox.wakeListeners.delete(wake);
+      if (metricsTimer !== undefined) clock.clearTimeout(metricsTimer);
+      if (cleanupTimer !== undefined) clock.clearTimeout(cleanupTimer);
+      wake();
+      // let the in-flight batch finish; after timeoutMs, abort its publish and release what is unconfirmed
+      let timer: TimerHandle | undefined;
+      const finished = chain.then(() => 'done' as const);
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = clock.setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const first = await Promise.race([finished, timedOut]);
+      if (first === 'timeout') {
+        stopRequested = true;
+        inFlightAbort?.abort();
+        await finished;
+      }
+      if (timer !== undefined) clock.clearTimeout(timer);
+      stopRequested = true;
+      await loopPromise;
+      const off = await unlisten;
+      if (off) await off().catch(() => undefined);
+      events.removeAllListeners();
+      state = 'stopped';
+    },
+    close() {
+      return relay.stop();
+    },
+    on(event, listener) {
+      return events.on(event, listener);
+    },
+    off(event, listener) {
+      events.off(event, listener);
+    },
+  };
+  return relay;
+}
