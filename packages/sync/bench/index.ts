@@ -4,8 +4,9 @@
  * Both run in one process on the same data; each case is measured in several alternating rounds and
  * the median round is reported. Run with `pnpm bench`.
  */
+import { seededRandom } from '@iap/core';
 import { measureThroughput, reportResults, type BenchCaseResult } from '../../../scripts/bench-kit.js';
-import { defineSyncBoundary, emailAddress, type SyncRecord } from '../src/index.js';
+import { defineSyncBoundary, emailAddress } from '../src/index.js';
 
 const RECORD_COUNT = Number(process.env.IAP_SYNC_BENCH_RECORDS ?? 100_000);
 const FIELD_COUNT = 30;
@@ -13,18 +14,6 @@ const CHANGED_SHARE = 0.1;
 const CONFLICT_SHARE = 0.01;
 const WARMUP_ROUNDS = 3;
 const MEASURED_ROUNDS = 7;
-
-/** Seeded PRNG (mulberry32) so every run plans the same data. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS = Array.from({ length: FIELD_COUNT }, (_, i) => `field${String(i).padStart(2, '0')}`);
 
@@ -55,7 +44,7 @@ interface Dataset {
 }
 
 function buildDataset(): Dataset {
-  const random = seeded(20_251_126);
+  const random = seededRandom(20_251_126);
   const bases: Record<string, unknown>[] = [];
   const crm: Record<string, unknown>[] = [];
   const erp: Record<string, unknown>[] = [];
@@ -93,7 +82,7 @@ function buildDataset(): Dataset {
 const boundary = defineSyncBoundary({
   recordType: 'bench-record',
   systems: ['crm', 'erp'],
-  fields: Object.fromEntries(FIELDS.map((name, f) => [name, f % 2 === 0 ? 'crm' : 'erp'])),
+  fields: Object.fromEntries(FIELDS.map((name, f) => [name, f % 2 === 0 ? ('crm' as const) : ('erp' as const)])),
 });
 
 /** The same fields with two of them compared as e-mail addresses (the general, non-fast path). */
@@ -101,7 +90,7 @@ const mappedBoundary = defineSyncBoundary({
   recordType: 'bench-record',
   systems: ['crm', 'erp'],
   fields: Object.fromEntries(
-    FIELDS.map((name, f) => [name, f === 0 || f === 3 ? { owner: 'crm' as const, normalize: emailAddress } : f % 2 === 0 ? 'crm' : 'erp']),
+    FIELDS.map((name, f) => [name, f === 0 || f === 3 ? { owner: 'crm' as const, normalize: emailAddress } : f % 2 === 0 ? ('crm' as const) : ('erp' as const)]),
   ),
 });
 
@@ -133,7 +122,7 @@ function planPass(data: Dataset, target: typeof boundary): void {
   const { bases, crm, erp } = data;
   let decisions = 0;
   for (let i = 0; i < bases.length; i++) {
-    const plan = target.plan({ base: bases[i]! as SyncRecord, records: { crm: crm[i]!, erp: erp[i]! } });
+    const plan = target.plan({ base: bases[i]!, records: { crm: crm[i]!, erp: erp[i]! } });
     decisions += plan.decisions.length;
   }
   sink += decisions;
