@@ -1,6 +1,67 @@
 /**
  * @packageDocumentation
- * @iap/webhooks: Verify and sign webhooks of every major provider, exactly and fast, with framework adapters.
+ * @iap/webhooks: verify and sign webhooks of every major provider, exactly and fast, with
+ * framework adapters. This entry runs on node:crypto (Node, Bun, Deno); `@iap/webhooks/edge` has
+ * the same API on WebCrypto for Workers and Vercel Edge.
  */
 
-export {};
+// verification and signing
+export { createWebhookVerifier } from './create-webhook-verifier.js';
+export { createWebhookSigner } from './create-webhook-signer.js';
+export type { WebhookVerifier, AsyncWebhookVerifier } from './webhook-verifier.js';
+export type { WebhookVerifierOptions, PayloadOf } from './webhook-verifier-options.js';
+export type { WebhookSigner, AsyncWebhookSigner, WebhookSignerOptions } from './webhook-signer.js';
+export type { VerifiedWebhook, VerificationResult } from './verified-webhook.js';
+export { VERIFICATION_FAILURE_STATUS, verificationFailure } from './verification-failure.js';
+export type { VerificationFailure, VerificationFailureReason } from './verification-failure.js';
+export type { WebhookRequest, WebhookBody, WebhookHeaders, HeadersLike } from './webhook-request.js';
+export type { WebhookSecret } from './webhook-secret.js';
+
+// errors
+export { WebhookVerificationError, isWebhookVerificationError } from './webhook-verification-error.js';
+export { WebhookBodyParsedError, isWebhookBodyParsedError } from './webhook-body-parsed-error.js';
+
+// provider entries
+export type {
+  WebhookProvider,
+  WebhookRequestView,
+  VerificationPlan,
+  PrepareFailure,
+  SignatureAlgorithm,
+  SignatureCandidate,
+  SignedContent,
+  SignedTimestamp,
+  WebhookKey,
+  WebhookKeyKind,
+  FieldSource,
+  TimestampWindow,
+  TimestampUnit,
+  HandshakeSpec,
+  HandshakeReply,
+  HandshakeEvent,
+  SignInput,
+  SigningPlan,
+  SignedWebhook,
+} from './webhook-provider.js';
+export { github } from './providers/github.js';
+export { stripe } from './providers/stripe.js';
+export { standardWebhooks } from './providers/standard-webhooks.js';
+export { svix } from './providers/svix.js';
+export { slack } from './providers/slack.js';
+export { shopify } from './providers/shopify.js';
+export { hubspot } from './providers/hubspot.js';
+export { twilio } from './providers/twilio.js';
+export { square } from './providers/square.js';
+export type { SquareProviderOptions } from './providers/square.js';
+export { zoom } from './providers/zoom.js';
+export { pagerDuty } from './providers/pagerduty.js';
+export { twitch } from './providers/twitch.js';
+export { linear } from './providers/linear.js';
+export { paddle } from './providers/paddle.js';
+export { intercom } from './providers/intercom.js';
+export { sendGrid } from './providers/sendgrid.js';
+export { discord } from './providers/discord.js';
+export { gitlab } from './providers/gitlab.js';
+export { mailgun } from './providers/mailgun.js';
+export { genericHmac } from './providers/generic-hmac.js';
+export type { GenericHmacOptions } from './providers/generic-hmac.js';

@@ -1,0 +1,88 @@
+/**
+ * Strict base64 decoding (RFC 4648). `base64`: standard alphabet, padded to a multiple of four,
+ * canonical (the unused bits of the last character are zero). `base64url`: URL alphabet, unpadded,
+ * canonical. Whitespace, mixed alphabets, missing or extra padding all yield `undefined`: two
+ * different header strings can never decode to the same signature.
+ */
+
+/** The two base64 variants used by webhook providers. */
+export type Base64Variant = 'base64' | 'base64url';
+
+const STANDARD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const URL_SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+function buildTable(alphabet: string): Int8Array {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  return table;
+}
+
+const STANDARD_TABLE = buildTable(STANDARD);
+const URL_TABLE = buildTable(URL_SAFE);
+
+/** Number of bytes a canonical encoding of `text` decodes to, or -1 when its length is impossible. */
+function decodedLength(text: string, variant: Base64Variant): number {
+  const length = text.length;
+  if (variant === 'base64') {
+    if (length === 0 || length % 4 !== 0) return -1;
+    let padding = 0;
+    if (text.charCodeAt(length - 1) === 61) padding = text.charCodeAt(length - 2) === 61 ? 2 : 1;
+    return (length / 4) * 3 - padding;
+  }
+  const remainder = length % 4;
+  if (length === 0 || remainder === 1) return -1;
+  return Math.floor(length / 4) * 3 + (remainder === 0 ? 0 : remainder - 1);
+}
+
+/**
+ * Decodes `text` strictly. With `expectedBytes`, the decoded value must have exactly that length; the
+ * length is checked from the text before any decoding work. Without it, up to `maxBytes` bytes.
+ */
+export function decodeBase64Strict(text: string, variant: Base64Variant, expectedBytes?: number, maxBytes = 4096): Uint8Array | undefined {
+  const byteLength = decodedLength(text, variant);
+  if (byteLength <= 0) return undefined;
+  if (expectedBytes === undefined ? byteLength > maxBytes : byteLength !== expectedBytes) return undefined;
+  const table = variant === 'base64' ? STANDARD_TABLE : URL_TABLE;
+  const out = new Uint8Array(byteLength);
+  // characters that carry data: everything but the padding
+  const dataChars = variant === 'base64' ? Math.ceil((byteLength * 4) / 3) : text.length;
+  let buffer = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < dataChars; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? table[code]! : -1;
+    if (value < 0) return undefined;
+    buffer = (buffer << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (buffer >>> bits) & 0xff;
+    }
+  }
+  // canonical: leftover bits must be zero
+  if (bits > 0 && (buffer & ((1 << bits) - 1)) !== 0) return undefined;
+  // padding characters (standard only) must all be '='
+  for (let i = dataChars; i < text.length; i++) if (text.charCodeAt(i) !== 61) return undefined;
+  return out;
+}
+
+/** Encodes bytes as base64 (padded, standard alphabet) or base64url (unpadded, URL alphabet). */
+export function encodeBase64(bytes: Uint8Array, variant: Base64Variant = 'base64'): string {
+  const alphabet = variant === 'base64' ? STANDARD : URL_SAFE;
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += alphabet[n >>> 18]! + alphabet[(n >>> 12) & 63]! + alphabet[(n >>> 6) & 63]! + alphabet[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += alphabet[n >>> 18]! + alphabet[(n >>> 12) & 63]! + (variant === 'base64' ? '==' : '');
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += alphabet[n >>> 18]! + alphabet[(n >>> 12) & 63]! + alphabet[(n >>> 6) & 63]! + (variant === 'base64' ? '=' : '');
+  }
+  return out;
+}
