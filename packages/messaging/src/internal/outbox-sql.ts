@@ -90,7 +90,8 @@ SELECT count(*)::int AS n FROM done`,
     // $1 ids, $2 lease token, $3 now ms, $4 lease ms
     renew: `WITH done AS (UPDATE ${n.outbox} SET lease_until = ${ts('($3::float8 + $4::float8)')} WHERE id = ANY($1::bigint[]) AND lease_token = $2::bigint AND status = 'pending' RETURNING 1) SELECT count(*)::int AS n FROM done`,
     // $1 ids, $2 lease token
-    release: `WITH done AS (UPDATE ${n.outbox} SET claimed_by = NULL, lease_until = NULL WHERE id = ANY($1::bigint[]) AND lease_token = $2::bigint AND status = 'pending' RETURNING 1) SELECT count(*)::int AS n FROM done`,
+    // a released claim does not count as an attempt (nothing was decided about the message)
+    release: `WITH done AS (UPDATE ${n.outbox} SET claimed_by = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0) WHERE id = ANY($1::bigint[]) AND lease_token = $2::bigint AND status = 'pending' RETURNING 1) SELECT count(*)::int AS n FROM done`,
     // $1 now ms
     stats: `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
   count(*) FILTER (WHERE status = 'pending' AND lease_until > ${ts('$1')})::int AS in_flight,

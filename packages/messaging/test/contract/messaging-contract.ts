@@ -1,0 +1,573 @@
+/**
+ * The behaviour every MessagingDatabase must show, run against PostgreSQL (`pg`) and PGlite.
+ * Time comes from ManualClocks (passed into SQL as parameters), so backoff, leases and polls are
+ * deterministic even on a real database.
+ */
+import { ErrorCode, IapError, ManualClock, createEnvelope, createTraceparent, seededRandom, type Envelope, type Telemetry } from '@iap/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createInbox,
+  createOutbox,
+  createRelay,
+  migrate,
+  type MessagingDatabase,
+  type Outbox,
+  type OutboxOptions,
+  type Relay,
+  type RelayEvents,
+  type RelayOptions,
+} from '../../src/index.js';
+import { dropSchema, randomSchema } from '../support/databases.js';
+import { TestPublisher } from '../support/test-publisher.js';
+import { createLatch, waitFor } from '../support/wait-for.js';
+
+/** A database under test. */
+export interface ContractTarget {
+  readonly name: string;
+  /** Opens the database shared by the whole suite. */
+  open(): Promise<MessagingDatabase>;
+  /** Opens an independent second handle (another pool) when the engine has more than one connection. */
+  openSecond?: () => Promise<MessagingDatabase>;
+}
+
+const T0 = Date.UTC(2030, 0, 1);
+
+function event(key: string | undefined, n: number, data: Record<string, unknown> = {}): Envelope {
+  return createEnvelope({ type: 'test.event', source: '/contract', data: { n, ...data }, ...(key === undefined ? {} : { partitionKey: key }) });
+}
+
+export function messagingContract(target: ContractTarget): void {
+  describe(`messaging contract on ${target.name}`, () => {
+    let db: MessagingDatabase;
+    const schemas: string[] = [];
+    const relays: Relay[] = [];
+
+    beforeAll(async () => {
+      db = await target.open();
+    });
+
+    afterEach(async () => {
+      for (const relay of relays.splice(0)) await relay.stop({ timeoutMs: 0 });
+    });
+
+    afterAll(async () => {
+      for (const schema of schemas) await dropSchema(db, schema);
+      await db.close();
+    });
+
+    async function setup(options: Omit<OutboxOptions, 'schema'> = {}): Promise<{ schema: string; outbox: Outbox; clock: ManualClock; publisher: TestPublisher; relay: (extra?: Partial<RelayOptions>) => Relay }> {
+      const schema = randomSchema();
+      schemas.push(schema);
+      await migrate(db, { schema });
+      const clock = new ManualClock(T0);
+      const outbox = createOutbox({ schema, clock, ...options });
+      const publisher = new TestPublisher();
+      const relay = (extra: Partial<RelayOptions> = {}): Relay => {
+        const r = createRelay({ database: db, outbox, publisher, clock, random: seededRandom(7), listen: false, metricsIntervalMs: 0, ...extra });
+        relays.push(r);
+        return r;
+      };
+      return { schema, outbox, clock, publisher, relay };
+    }
+
+    async function enqueue(outbox: Outbox, items: Array<[string | undefined, number]>, destination = 'orders'): Promise<void> {
+      await db.transaction((tx) => outbox.enqueue(tx, items.map(([key, n]) => ({ destination, envelope: event(key, n) }))));
+    }
+
+    async function drain(relay: Relay, rounds = 50): Promise<void> {
+      for (let i = 0; i < rounds; i++) if ((await relay.runOnce()).claimed === 0) return;
+      throw new Error('the relay did not drain');
+    }
+
+    describe('migrate', () => {
+      it('is idempotent, safe when run concurrently, and records the version', async () => {
+        const schema = randomSchema();
+        schemas.push(schema);
+        const results = await Promise.all([migrate(db, { schema }), migrate(db, { schema }), migrate(db, { schema })]);
+        expect(results.flatMap((r) => r.applied)).toEqual([1]);
+        expect(results.every((r) => r.version === 1)).toBe(true);
+        expect((await migrate(db, { schema })).applied).toEqual([]);
+        const rows = await db.query(`SELECT version FROM "${schema}".iap_migrations`);
+        expect(rows.rows).toHaveLength(1);
+      });
+
+      it('honours the table prefix', async () => {
+        const schema = randomSchema();
+        schemas.push(schema);
+        await migrate(db, { schema, tablePrefix: 'svc_' });
+        const rows = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]);
+        expect(rows.rows.map((r) => (r as { table_name: string }).table_name)).toEqual(['svc_inbox', 'svc_migrations', 'svc_outbox']);
+      });
+
+      it('refuses a schema newer than the package with MIGRATION_FAILED', async () => {
+        const { schema } = await setup();
+        await db.query(`INSERT INTO "${schema}".iap_migrations (version, name) VALUES (99, 'future')`);
+        await expect(migrate(db, { schema })).rejects.toMatchObject({ code: ErrorCode.MIGRATION_FAILED });
+      });
+    });
+
+    describe('enqueue', () => {
+      it('writes only when the caller transaction commits', async () => {
+        const { outbox } = await setup();
+        await expect(
+          db.transaction(async (tx) => {
+            await outbox.enqueue(tx, { destination: 'orders', envelope: event('k', 1) });
+            throw new Error('business rule failed');
+          }),
+        ).rejects.toThrow('business rule failed');
+        expect((await outbox.stats(db)).pending).toBe(0);
+        await enqueue(outbox, [['k', 2]]);
+        expect((await outbox.stats(db)).pending).toBe(1);
+      });
+
+      it('rejects malformed messages with a ValidationError naming each path, writing nothing', async () => {
+        const { outbox } = await setup();
+        const bad = [
+          { destination: '', envelope: event('k', 1) },
+          { destination: 'orders', envelope: { id: 1 } },
+          { destination: 'orders', envelope: event('k', 2), headers: { a: 5 } },
+        ] as unknown as Parameters<Outbox['enqueue']>[1];
+        const error = await db.transaction((tx) => outbox.enqueue(tx, bad)).catch((e: unknown) => e);
+        expect(IapError.isInstance(error) && error.code).toBe(ErrorCode.VALIDATION);
+        const paths = (error as { issues: Array<{ path: unknown[] }> }).issues.map((i) => i.path.slice(0, 2).join('.'));
+        expect(paths).toEqual(expect.arrayContaining(['0.destination', '1.envelope', '2.headers']));
+        expect((await outbox.stats(db)).pending).toBe(0);
+      });
+
+      it('fails with STORE_FAILED naming migrate when the tables are missing', async () => {
+        const outbox = createOutbox({ schema: randomSchema() });
+        const error = await db.transaction((tx) => outbox.enqueue(tx, { destination: 'orders', envelope: event('k', 1) })).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: ErrorCode.STORE_FAILED });
+        expect((error as Error).message).toContain('migrate');
+      });
+    });
+
+    describe('relay', () => {
+      it('publishes every message once, per key in order, with headers, trace context and binary data', async () => {
+        const { outbox, publisher, relay } = await setup();
+        const traceparent = createTraceparent();
+        const bytes = new Uint8Array([0, 1, 2, 255]);
+        await db.transaction(async (tx) => {
+          await outbox.enqueue(tx, [
+            { destination: 'orders', envelope: createEnvelope({ type: 't', source: '/s', data: bytes, partitionKey: 'bin', traceparent }), headers: { tenant: 'acme' } },
+          ]);
+          await outbox.enqueue(tx, [1, 2, 3].map((n) => ({ destination: 'orders', envelope: event('a', n) })));
+        });
+        await enqueue(outbox, [['b', 1], ['a', 4], [undefined, 1], ['b', 2]]);
+        const r = relay();
+        await drain(r);
+        expect(publisher.published).toHaveLength(8);
+        expect(publisher.sequence('a')).toEqual([1, 2, 3, 4]);
+        expect(publisher.sequence('b')).toEqual([1, 2]);
+        const binary = publisher.published.find((m) => m.partitionKey === 'bin')!;
+        expect(binary.envelope.data).toEqual(bytes);
+        expect(binary.headers).toEqual({ tenant: 'acme', traceparent });
+        expect(binary.envelope.traceparent).toBe(traceparent);
+        expect((await outbox.stats(db)).pending).toBe(0);
+      });
+
+      it('never has two messages of one key in flight, across relays', async () => {
+        const { outbox, publisher, relay } = await setup();
+        await enqueue(outbox, [['a', 1], ['a', 2], ['b', 1], ['b', 2], ['c', 1]]);
+        const gate = createLatch();
+        publisher.gate = gate.promise;
+        const first = relay({ batchSize: 2 });
+        const second = relay({ batchSize: 100 });
+        const firstRound = first.runOnce();
+        await waitFor(() => publisher.calls.length === 1, 'the first relay to publish');
+        const heldKeys = publisher.calls[0]!.map((m) => m.partitionKey);
+        expect(heldKeys).toEqual(['a', 'b']);
+        publisher.gate = undefined;
+        const secondRound = await second.runOnce();
+        // only c is free: a and b have a message in flight at the first relay
+        expect(secondRound.claimed).toBe(1);
+        expect(publisher.calls[1]!.map((m) => m.partitionKey)).toEqual(['c']);
+        gate.open();
+        await firstRound;
+        await drain(second);
+        expect(publisher.sequence('a')).toEqual([1, 2]);
+        expect(publisher.sequence('b')).toEqual([1, 2]);
+        expect(publisher.published).toHaveLength(5);
+      });
+
+      it('lets several relays drain concurrently without double publishing', async () => {
+        const { outbox, publisher, relay } = await setup();
+        const items: Array<[string, number]> = [];
+        for (let n = 0; n < 20; n++) for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) items.push([key, n]);
+        await enqueue(outbox, items);
+        const workers = [relay({ batchSize: 3 }), relay({ batchSize: 4 }), relay({ batchSize: 5 })];
+        await Promise.all(workers.map((w) => drain(w, 500)));
+        for (let i = 0; i < 3; i++) for (const w of workers) await drain(w, 500);
+        expect(publisher.published).toHaveLength(items.length);
+        expect(new Set(publisher.published.map((m) => m.id)).size).toBe(items.length);
+        for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) expect(publisher.sequence(key)).toEqual([...Array(20).keys()]);
+      });
+
+      it('blocks only the failing key, with jittered backoff, while other keys flow', async () => {
+        const { outbox, publisher, relay, clock } = await setup();
+        await enqueue(outbox, [['bad', 1], ['good', 1], ['bad', 2], ['good', 2], ['other', 1]]);
+        publisher.failing.set('bad', { retryable: true });
+        const retries: Array<RelayEvents['retry']> = [];
+        const r = relay({ retry: { maxAttempts: 5, backoff: { kind: 'constant', delayMs: 1000 }, jitter: 'equal' } });
+        r.on('retry', (e) => retries.push(e));
+        await drain(r);
+        expect(publisher.sequence('good')).toEqual([1, 2]);
+        expect(publisher.sequence('other')).toEqual([1]);
+        expect(retries).toHaveLength(1);
+        const delay = retries[0]!.retryInMs;
+        expect(delay).toBeGreaterThanOrEqual(500);
+        expect(delay).toBeLessThanOrEqual(1000);
+        expect(retries[0]).toMatchObject({ partitionKey: 'bad', attempt: 1 });
+        // still inside the backoff: nothing of the key is claimed
+        clock.advance(delay - 1);
+        expect((await r.runOnce()).claimed).toBe(0);
+        publisher.failing.delete('bad');
+        clock.advance(1);
+        await drain(r);
+        expect(publisher.sequence('bad')).toEqual([1, 2]);
+      });
+
+      it('honours a retryAfterMs hint from the publisher', async () => {
+        const { outbox, publisher, relay, clock } = await setup();
+        await enqueue(outbox, [['k', 1]]);
+        publisher.failing.set('k', { retryable: true, retryAfterMs: 4321 });
+        const retries: number[] = [];
+        const r = relay();
+        r.on('retry', (e) => retries.push(e.retryInMs));
+        await r.runOnce();
+        expect(retries).toEqual([4321]);
+        publisher.failing.clear();
+        clock.advance(4320);
+        expect((await r.runOnce()).claimed).toBe(0);
+        clock.advance(1);
+        expect((await r.runOnce()).published).toBe(1);
+      });
+
+      it('dead-letters a poison message after the cap, unblocking its key; replay and discard work', async () => {
+        const { outbox, publisher, relay, clock } = await setup();
+        await enqueue(outbox, [['poison', 1], ['poison', 2], ['fine', 1]]);
+        const poisonId = (await db.query(`SELECT message_id FROM "${outbox.tables.schema}".iap_outbox ORDER BY id LIMIT 1`)).rows[0] as { message_id: string };
+        publisher.failing.set(poisonId.message_id, { retryable: true });
+        const dead: Array<RelayEvents['deadLettered']> = [];
+        const r = relay({ retry: { maxAttempts: 3, backoff: { kind: 'constant', delayMs: 100 }, jitter: 'none' } });
+        r.on('deadLettered', (e) => dead.push(e));
+        await drain(r);
+        expect(publisher.sequence('fine')).toEqual([1]);
+        clock.advance(100);
+        await drain(r);
+        expect(dead).toHaveLength(0);
+        clock.advance(100);
+        await drain(r);
+        expect(dead).toHaveLength(1);
+        expect(dead[0]).toMatchObject({ messageId: poisonId.message_id, attempt: 3, partitionKey: 'poison' });
+        expect(dead[0]!.reason).toContain('gave up after 3 attempt(s)');
+        // the key is unblocked at once
+        expect(publisher.sequence('poison')).toEqual([2]);
+        const stats = await outbox.stats(db);
+        expect(stats).toMatchObject({ pending: 0, deadLetters: 1 });
+        const letters = await outbox.listDeadLetters(db);
+        expect(letters).toHaveLength(1);
+        expect(letters[0]).toMatchObject({ messageId: poisonId.message_id, destination: 'orders', partitionKey: 'poison', attempts: 3 });
+        expect(letters[0]!.envelope?.id).toBe(poisonId.message_id);
+        expect(letters[0]!.lastError).toContain('PUBLISH_FAILED');
+        // replay: healed publisher publishes it
+        publisher.failing.clear();
+        expect(await outbox.replayDeadLetters(db, [letters[0]!.id, '999999999'])).toBe(1);
+        await drain(r);
+        expect(publisher.sequence('poison')).toEqual([2, 1]);
+        expect(await outbox.listDeadLetters(db)).toEqual([]);
+        // discard
+        publisher.failing.set('fine', { retryable: false });
+        await enqueue(outbox, [['fine', 2]]);
+        await drain(r);
+        const [again] = await outbox.listDeadLetters(db, { destination: 'orders' });
+        expect(await outbox.discardDeadLetters(db, [again!.id])).toBe(1);
+        expect((await outbox.stats(db)).deadLetters).toBe(0);
+        await expect(outbox.replayDeadLetters(db, ['not-an-id'])).rejects.toMatchObject({ code: ErrorCode.VALIDATION });
+      });
+
+      it('dead-letters a non-retryable failure at once', async () => {
+        const { outbox, publisher, relay } = await setup();
+        await enqueue(outbox, [['k', 1], ['k', 2]]);
+        const first = (await db.query(`SELECT message_id FROM "${outbox.tables.schema}".iap_outbox ORDER BY id LIMIT 1`)).rows[0] as { message_id: string };
+        publisher.failing.set(first.message_id, { retryable: false });
+        const dead: string[] = [];
+        const r = relay();
+        r.on('deadLettered', (e) => dead.push(e.reason));
+        await drain(r);
+        expect(dead).toHaveLength(1);
+        expect(dead[0]).toContain('non-retryable');
+        expect(publisher.sequence('k')).toEqual([2]);
+      });
+
+      it('detects crash loops and dead-letters at the threshold; a stale relay loses its lease', async () => {
+        const { outbox, publisher, relay } = await setup();
+        await enqueue(outbox, [['k', 1]]);
+        const gate = createLatch();
+        publisher.gate = gate.promise;
+        // three relays with their own clocks, each later than the previous one's lease
+        const clocks = [new ManualClock(T0), new ManualClock(T0 + 2_000), new ManualClock(T0 + 4_000)];
+        const loops: Array<RelayEvents['crashLoop']> = [];
+        const lost: number[] = [];
+        const dead: string[] = [];
+        const [a, b, c] = clocks.map((clock) => relay({ clock, leaseMs: 1_000, crashLoopThreshold: 2 })) as [Relay, Relay, Relay];
+        for (const r of [a, b, c]) {
+          r.on('crashLoop', (e) => loops.push(e));
+          r.on('leaseLost', (e) => lost.push(e.count));
+          r.on('deadLettered', (e) => dead.push(e.reason));
+        }
+        const roundA = a.runOnce();
+        await waitFor(() => publisher.calls.length === 1, 'relay a to publish');
+        const roundB = b.runOnce();
+        await waitFor(() => publisher.calls.length === 2, 'relay b to publish');
+        expect(loops).toEqual([expect.objectContaining({ unfinishedClaims: 1, deadLettered: false })]);
+        const roundC = await c.runOnce();
+        expect(roundC).toMatchObject({ claimed: 1, deadLettered: 1, published: 0 });
+        expect(loops[1]).toMatchObject({ unfinishedClaims: 2, deadLettered: true });
+        expect(dead[0]).toContain('crash loop');
+        gate.open();
+        expect((await roundA).leaseLost).toBe(1);
+        expect((await roundB).leaseLost).toBe(1);
+        expect(lost).toEqual([1, 1]);
+        expect((await outbox.stats(db)).deadLetters).toBe(1);
+      });
+
+      it('dead-letters a row whose stored envelope is not valid (MESSAGE_DECODE)', async () => {
+        const { outbox, publisher, relay } = await setup();
+        await enqueue(outbox, [['k', 1], ['k', 2]]);
+        await db.query(`UPDATE "${outbox.tables.schema}".iap_outbox SET envelope = '{"specversion":"0.3"}'::jsonb WHERE id = (SELECT min(id) FROM "${outbox.tables.schema}".iap_outbox)`);
+        const reasons: string[] = [];
+        const r = relay();
+        r.on('deadLettered', (e) => reasons.push(e.reason));
+        await drain(r);
+        expect(reasons).toHaveLength(1);
+        expect(reasons[0]).toContain('MESSAGE_DECODE');
+        expect(publisher.sequence('k')).toEqual([2]);
+        const [letter] = await outbox.listDeadLetters(db);
+        expect(letter!.envelope).toBeUndefined();
+      });
+
+      it('hands the batch back without spending attempts when the publisher is unusable', async () => {
+        const { outbox, publisher, relay } = await setup();
+        await enqueue(outbox, [['k', 1]]);
+        publisher.unusable = true;
+        const errors: string[] = [];
+        const r = relay();
+        r.on('error', (e) => errors.push(e.error.code));
+        expect(await r.runOnce()).toMatchObject({ claimed: 1, released: 1, published: 0 });
+        expect(errors).toEqual([ErrorCode.CLOSED]);
+        const row = (await db.query(`SELECT attempts, claimed_by, status FROM "${outbox.tables.schema}".iap_outbox`)).rows[0];
+        expect(row).toMatchObject({ attempts: 0, claimed_by: null, status: 'pending' });
+        publisher.unusable = false;
+        expect((await r.runOnce()).published).toBe(1);
+      });
+
+      it('keeps published rows when asked, and purges them after keepPublishedForMs', async () => {
+        const { outbox, publisher, relay, clock } = await setup({ keepPublishedForMs: 60_000 });
+        await enqueue(outbox, [['k', 1], [undefined, 2]]);
+        await drain(relay());
+        expect(publisher.published).toHaveLength(2);
+        const statuses = await db.query(`SELECT status FROM "${outbox.tables.schema}".iap_outbox`);
+        expect(statuses.rows).toEqual([{ status: 'published' }, { status: 'published' }]);
+        expect(await outbox.purgePublished(db)).toBe(0);
+        clock.advance(60_001);
+        expect(await outbox.purgePublished(db)).toBe(2);
+      });
+
+      it('reports stats: backlog, in flight, oldest age, dead letters', async () => {
+        const { outbox, clock, relay, publisher } = await setup();
+        await enqueue(outbox, [['a', 1], ['a', 2], ['b', 1]]);
+        clock.advance(5_000);
+        expect(await outbox.stats(db)).toEqual({ pending: 3, inFlight: 0, oldestPendingAgeMs: 5_000, deadLetters: 0 });
+        const gate = createLatch();
+        publisher.gate = gate.promise;
+        const round = relay().runOnce();
+        await waitFor(() => publisher.calls.length === 1, 'a publish');
+        expect(await outbox.stats(db)).toMatchObject({ pending: 3, inFlight: 2 });
+        gate.open();
+        await round;
+      });
+
+      it('reports metrics through telemetry hooks', async () => {
+        const { outbox, clock, relay } = await setup();
+        const seen: string[] = [];
+        const gauges = new Map<string, number>();
+        const telemetry: Telemetry = {
+          counter: (name) => seen.push(name),
+          histogram: (name) => seen.push(name),
+          gauge: (name, value) => gauges.set(name, value),
+        };
+        await enqueue(outbox, [['a', 1], ['a', 2]]);
+        const r = relay({ telemetry, metricsIntervalMs: 1_000, maxPollIntervalMs: 60_000, minPollIntervalMs: 60_000 });
+        const stats: Array<RelayEvents['stats']> = [];
+        r.on('stats', (s) => stats.push(s));
+        await r.runOnce();
+        expect(seen).toEqual(expect.arrayContaining(['iap.outbox.relay.claimed', 'iap.outbox.relay.published', 'iap.outbox.relay.publish.duration_ms', 'iap.outbox.relay.delivery_latency_ms', 'iap.outbox.relay.attempts']));
+        r.start();
+        await waitFor(async () => (await outbox.stats(db)).pending === 0, 'the loop to publish the rest');
+        await clock.advanceAsync(1_000);
+        await waitFor(() => stats.length > 0, 'a stats report');
+        expect(gauges.get('iap.outbox.backlog')).toBe(0);
+        expect(gauges.has('iap.outbox.oldest_pending_age_ms')).toBe(true);
+        expect(gauges.get('iap.outbox.dead_letters')).toBe(0);
+      });
+    });
+
+    describe('wake-up', () => {
+      it('wakes an idle relay in-process right after the enqueue commits', async () => {
+        const { outbox, publisher, relay } = await setup();
+        const r = relay({ minPollIntervalMs: 60_000, maxPollIntervalMs: 60_000 });
+        let rounds = 0;
+        r.on('batch', () => rounds++);
+        r.start();
+        // the manual clock never moves: only a wake-up can make the relay claim again
+        await enqueue(outbox, [['k', 1]]);
+        await waitFor(() => rounds === 1, 'the in-process wake-up');
+        expect(publisher.published).toHaveLength(1);
+      });
+
+      it('wakes on NOTIFY from an enqueue it cannot see in-process', async () => {
+        const { publisher, relay, schema } = await setup();
+        const other = target.openSecond ? await target.openSecond() : db;
+        try {
+          // an outbox object the relay does not know: only the NOTIFY can reach it
+          const stranger = createOutbox({ schema });
+          // open the LISTEN connection first, so the relay's subscription is in place at start()
+          const unlisten = await db.listen!(`${schema}_iap_outbox`, () => undefined);
+          const r = relay({ listen: true, minPollIntervalMs: 60_000, maxPollIntervalMs: 60_000 });
+          r.start();
+          await other.transaction((tx) => stranger.enqueue(tx, { destination: 'orders', envelope: event('k', 1) }));
+          // the manual clock never moves, so the backup poll cannot be what finds it
+          await waitFor(() => publisher.published.length === 1, 'the NOTIFY wake-up');
+          await unlisten();
+        } finally {
+          if (other !== db) await other.close();
+        }
+      });
+
+      it('finds messages through the backup poll when no notification arrives', async () => {
+        const { publisher, relay, schema, clock } = await setup();
+        const silent = createOutbox({ schema, notify: false, clock });
+        const r = relay({ minPollIntervalMs: 100, maxPollIntervalMs: 100 });
+        let rounds = 0;
+        r.on('batch', () => rounds++);
+        r.start();
+        await waitFor(() => clock.pendingTimers > 0, 'the relay to go idle');
+        await db.transaction((tx) => silent.enqueue(tx, { destination: 'orders', envelope: event('k', 1) }));
+        expect(publisher.published).toHaveLength(0);
+        await clock.advanceAsync(100);
+        await waitFor(() => rounds === 1, 'the backup poll');
+        expect(publisher.published).toHaveLength(1);
+      });
+    });
+
+    describe('graceful stop', () => {
+      it('finishes the in-flight batch', async () => {
+        const { outbox, publisher, relay } = await setup();
+        await enqueue(outbox, [['k', 1]]);
+        const gate = createLatch();
+        publisher.gate = gate.promise;
+        const r = relay();
+        r.start();
+        await waitFor(() => publisher.calls.length === 1, 'a publish');
+        let stopped = false;
+        const stopping = r.stop().then(() => {
+          stopped = true;
+        });
+        await db.query('SELECT 1');
+        expect(stopped).toBe(false);
+        gate.open();
+        await stopping;
+        expect(publisher.published).toHaveLength(1);
+        expect((await outbox.stats(db)).pending).toBe(0);
+        await expect(r.runOnce()).rejects.toMatchObject({ code: ErrorCode.CLOSED });
+        expect(() => r.start()).toThrow(/stopped/);
+      });
+
+      it('releases the batch when the publish outlives the stop timeout', async () => {
+        const { outbox, publisher, relay, clock } = await setup();
+        await enqueue(outbox, [['k', 1]]);
+        publisher.gate = new Promise(() => undefined);
+        const r = relay();
+        r.start();
+        await waitFor(() => publisher.calls.length === 1, 'a publish');
+        const stopping = r.stop({ timeoutMs: 500 });
+        await clock.advanceAsync(500);
+        await stopping;
+        expect(publisher.signals[0]!.aborted).toBe(true);
+        const row = (await db.query(`SELECT attempts, claimed_by, lease_until, status FROM "${outbox.tables.schema}".iap_outbox`)).rows[0];
+        expect(row).toMatchObject({ attempts: 0, claimed_by: null, lease_until: null, status: 'pending' });
+      });
+    });
+
+    describe('inbox', () => {
+      it('applies a message once and reports the duplicate as skipped', async () => {
+        const { schema } = await setup();
+        const inbox = createInbox({ schema });
+        await db.query(`CREATE TABLE "${schema}".effects (message_id text)`);
+        const apply = (messageId: string): Promise<unknown> =>
+          db.transaction((tx) =>
+            inbox.handle(tx, { consumer: 'billing', messageId }, async (t) => {
+              await t.query(`INSERT INTO "${schema}".effects VALUES ($1)`, [messageId]);
+              return 'done';
+            }),
+          );
+        expect(await apply('m-1')).toEqual({ status: 'processed', value: 'done' });
+        expect(await apply('m-1')).toEqual({ status: 'skipped' });
+        expect(await db.transaction((tx) => inbox.handle(tx, { consumer: 'shipping', messageId: 'm-1' }, () => 1))).toEqual({ status: 'processed', value: 1 });
+        expect((await db.query(`SELECT count(*)::int AS n FROM "${schema}".effects`)).rows[0]).toEqual({ n: 1 });
+        expect(await inbox.has(db, { consumer: 'billing', messageId: 'm-1' })).toBe(true);
+        expect(await inbox.has(db, { consumer: 'billing', messageId: 'm-2' })).toBe(false);
+      });
+
+      it('forgets the record when the handler fails, so the message can be processed again', async () => {
+        const { schema } = await setup();
+        const inbox = createInbox({ schema });
+        await expect(
+          db.transaction((tx) =>
+            inbox.handle(tx, { consumer: 'c', messageId: 'm' }, () => {
+              throw new Error('handler failed');
+            }),
+          ),
+        ).rejects.toThrow('handler failed');
+        expect(await db.transaction((tx) => inbox.handle(tx, { consumer: 'c', messageId: 'm' }, () => 'second'))).toEqual({ status: 'processed', value: 'second' });
+      });
+
+      it('rejects bad keys with VALIDATION and purges records past the retention window', async () => {
+        const { schema } = await setup();
+        const clock = new ManualClock(T0);
+        const inbox = createInbox({ schema, retentionMs: 1_000, clock });
+        await expect(db.transaction((tx) => inbox.handle(tx, { consumer: '', messageId: 'm' }, () => 1))).rejects.toMatchObject({ code: ErrorCode.VALIDATION });
+        await db.transaction((tx) => inbox.handle(tx, { consumer: 'c', messageId: 'old' }, () => 1));
+        clock.advance(600);
+        await db.transaction((tx) => inbox.handle(tx, { consumer: 'c', messageId: 'new' }, () => 1));
+        clock.advance(600);
+        expect(await inbox.has(db, { consumer: 'c', messageId: 'old' })).toBe(false);
+        expect(await inbox.purgeExpired(db)).toBe(1);
+        expect(await inbox.has(db, { consumer: 'c', messageId: 'new' })).toBe(true);
+      });
+
+      it('processes concurrent duplicates exactly once', async () => {
+        const { schema } = await setup();
+        const inbox = createInbox({ schema });
+        const other = target.openSecond ? await target.openSecond() : db;
+        try {
+          let runs = 0;
+          const results = await Promise.all(
+            [db, other, db, other].map((d) =>
+              d.transaction((tx) =>
+                inbox.handle(tx, { consumer: 'c', messageId: 'same' }, () => {
+                  runs++;
+                }),
+              ),
+            ),
+          );
+          expect(runs).toBe(1);
+          expect(results.filter((r) => r.status === 'skipped')).toHaveLength(3);
+        } finally {
+          if (other !== db) await other.close();
+        }
+      });
+    });
+  });
+}
