@@ -1,0 +1,36 @@
+// Saga orchestrator: explicit barrel of src/saga/ (database stores live under ../postgres.ts).
+export { createSaga } from './create-saga.js';
+export type {
+  Saga,
+  SagaRunOptions,
+  SagaResumeOptions,
+  SagaGetOptions,
+  SagaOperatorOptions,
+  SagaParallelGroup,
+  EmptySagaResults,
+} from './create-saga.js';
+export type { SagaOptions } from './saga-options.js';
+export type { SagaStepDefinition, SagaStepContext, SagaCompensationContext } from './saga-step.js';
+export type { SagaResult, SagaStepFailure } from './saga-result.js';
+export type { SagaEvents, SagaEventBase, SagaPhase } from './saga-events.js';
+export { SAGA_STATUSES, isSagaActive, isSagaStatus } from './saga-status.js';
+export type { SagaStatus } from './saga-status.js';
+export { isSagaStepError, isSagaStateError, isSagaDefinitionError, isSagaDeadlineError, isSagaLeaseLostError } from './saga-errors.js';
+export type { StoredError } from './saga-json.js';
+export { createInMemorySagaStore } from './in-memory-saga-store.js';
+export type { InMemorySagaStore } from './in-memory-saga-store.js';
+export type {
+  SagaStore,
+  SagaRecord,
+  SagaSummary,
+  SagaCheckpoint,
+  SagaCheckpointInput,
+  SagaCheckpointKind,
+  SagaCheckpointWrite,
+  SagaCreateInput,
+  SagaCreateResult,
+  SagaAcquireInput,
+  SagaAcquireResult,
+  SagaClaimInput,
+  SagaListQuery,
+} from './saga-store.js';
