@@ -3,7 +3,14 @@
  * value through unchanged, so they are safe on fields that may be null.
  */
 
-/** A normaliser: maps a canonical value to the form it is compared in. */
+/**
+ * A normaliser: maps a canonical value to the form it is compared in.
+ *
+ * @example
+ * ```ts
+ * const digitsOnly: Normalizer = (v) => (typeof v === 'string' ? v.replace(/\D/g, '') : v);
+ * ```
+ */
 export type Normalizer = (value: unknown) => unknown;
 
 /**

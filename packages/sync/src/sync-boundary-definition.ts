@@ -3,10 +3,24 @@
  * policies that settle conflicts. {@link defineSyncBoundary} validates and compiles them.
  */
 
-/** One system's view of a record: field name to value, in that system's own names and formats. */
+/**
+ * One system's view of a record: field name to value, in that system's own names and formats.
+ *
+ * @example
+ * ```ts
+ * const crmRecord: SyncRecord = { email: 'ada@example.com', name: 'Ada' };
+ * ```
+ */
 export type SyncRecord = Readonly<Record<string, unknown>>;
 
-/** The owner of a synced field: a system, or `manual` when a person decides. */
+/**
+ * The owner of a synced field: a system, or `manual` when a person decides.
+ *
+ * @example
+ * ```ts
+ * const owner: FieldOwner<'crm' | 'erp'> = 'manual';
+ * ```
+ */
 export type FieldOwner<TSystem extends string> = TSystem | 'manual';
 
 /**
@@ -29,7 +43,14 @@ export type OwnerRule<TSystem extends string> = (
   records: Readonly<Partial<Record<TSystem, SyncRecord>>>,
 ) => FieldOwner<TSystem>;
 
-/** What a custom merge function is given: the field, its base and every system's (canonical) value. */
+/**
+ * What a custom merge function is given: the field, its base and every system's (canonical) value.
+ *
+ * @example
+ * ```ts
+ * const merge = ({ values, base }: MergeInput<'crm' | 'erp'>) => values.crm ?? base;
+ * ```
+ */
 export interface MergeInput<TSystem extends string> {
   /** The canonical field name. */
   readonly field: string;
@@ -45,7 +66,14 @@ export interface MergeInput<TSystem extends string> {
   readonly owner: FieldOwner<TSystem>;
 }
 
-/** Merges the conflicting values of one field into the value every system gets (canonical format). */
+/**
+ * Merges the conflicting values of one field into the value every system gets (canonical format).
+ *
+ * @example
+ * ```ts
+ * const union: MergeFunction<'crm' | 'erp'> = ({ values }) => [...new Set([...(values.crm as string[]), ...(values.erp as string[])])].sort();
+ * ```
+ */
 export type MergeFunction<TSystem extends string> = (input: MergeInput<TSystem>) => unknown;
 
 /**
@@ -55,6 +83,11 @@ export type MergeFunction<TSystem extends string> = (input: MergeInput<TSystem>)
  *   the two latest times are within the clock-skew tolerance it falls back to the owner;
  * - `manual-review`: nothing is written, the field is queued for a person;
  * - `{ merge }`: a custom function computes the value every system gets.
+ *
+ * @example
+ * ```ts
+ * fields: { tags: { owner: 'crm', conflict: { merge: union } }, phone: { owner: 'crm', conflict: 'last-writer-wins' } }
+ * ```
  */
 export type ConflictPolicy<TSystem extends string> =
   | 'owner-wins'
@@ -70,10 +103,22 @@ export type ConflictPolicy<TSystem extends string> =
  * - `queue`: nothing is written, the field is queued for manual review.
  *
  * Fields owned by `manual` have no owning system: a change from one side is simply propagated.
+ *
+ * @example
+ * ```ts
+ * fields: { email: { owner: 'crm', nonOwnerChange: 'queue' } }
+ * ```
  */
 export type NonOwnerChangePolicy = 'reject' | 'accept' | 'queue';
 
-/** One synced field: who owns it, how it is compared and how its conflicts are settled. */
+/**
+ * One synced field: who owns it, how it is compared and how its conflicts are settled.
+ *
+ * @example
+ * ```ts
+ * fields: { email: { owner: 'crm', normalize: emailAddress, conflict: 'manual-review', nonOwnerChange: 'reject' } }
+ * ```
+ */
 export interface SyncFieldDefinition<TSystem extends string> {
   /** The owning system, `manual`, or a rule that decides per record. */
   readonly owner: FieldOwner<TSystem> | OwnerRule<TSystem>;
@@ -109,6 +154,11 @@ export interface SyncFieldDefinition<TSystem extends string> {
  * How one canonical field appears in one system: under another name and/or in another format.
  * `toCanonical` and `toSystem` must be given together and be inverse to each other (up to the
  * field's equality), so a value written to a system reads back as the value that was written.
+ *
+ * @example
+ * ```ts
+ * mappings: { erp: { creditLimit: { name: 'credit_limit_cents', toCanonical: (v) => Number(v) / 100, toSystem: (v) => Math.round(Number(v) * 100) } } }
+ * ```
  */
 export interface SyncFieldMapping {
   /**
@@ -122,7 +172,14 @@ export interface SyncFieldMapping {
   readonly toSystem?: (canonicalValue: unknown) => unknown;
 }
 
-/** Boundary-wide defaults for the per-field policies. */
+/**
+ * Boundary-wide defaults for the per-field policies.
+ *
+ * @example
+ * ```ts
+ * defaults: { conflict: 'last-writer-wins', nonOwnerChange: 'accept', clockSkewToleranceMs: 5_000 }
+ * ```
+ */
 export interface SyncBoundaryDefaults<TSystem extends string> {
   /**
    * How conflicts are settled when a field does not say.
@@ -142,7 +199,14 @@ export interface SyncBoundaryDefaults<TSystem extends string> {
   readonly clockSkewToleranceMs?: number;
 }
 
-/** Options for the audit records of a plan. */
+/**
+ * Options for the audit records of a plan.
+ *
+ * @example
+ * ```ts
+ * audit: { includeValues: true } // only where audit records are stored as securely as the data
+ * ```
+ */
 export interface SyncAuditOptions {
   /**
    * Whether audit records carry the values (base, every system's value, the value written).
@@ -152,7 +216,20 @@ export interface SyncAuditOptions {
   readonly includeValues?: boolean;
 }
 
-/** The definition of a sync boundary for one record type shared by two or more systems. */
+/**
+ * The definition of a sync boundary for one record type shared by two or more systems.
+ *
+ * @example
+ * ```ts
+ * const definition: SyncBoundaryDefinition<'crm' | 'erp'> = {
+ *   recordType: 'customer',
+ *   systems: ['crm', 'erp'],
+ *   fields: { email: 'crm', creditLimit: 'erp', notes: 'manual' },
+ *   excluded: ['password_hash'],
+ *   mappings: { erp: { email: 'contact_email' } },
+ * };
+ * ```
+ */
 export interface SyncBoundaryDefinition<TSystem extends string> {
   /** The record type, e.g. `customer`; named in errors and audit records. */
   readonly recordType: string;

@@ -131,6 +131,19 @@ describe('defineSyncBoundary validation', () => {
     expect(error.message).toContain('recordType must be a non-empty string');
   });
 
+  it('catches an owner that is not a system at compile time too', () => {
+    expect(() =>
+      defineSyncBoundary({
+        recordType: 'customer',
+        systems: ['crm', 'erp'],
+        fields: {
+          // @ts-expect-error 'erpp' is not one of the boundary's systems
+          email: 'erpp',
+        },
+      }),
+    ).toThrow(/owned by 'erpp'/);
+  });
+
   it('rejects a definition that is not an object', () => {
     definitionError(() => defineSyncBoundary(null as unknown as SyncBoundaryDefinition<System>));
   });

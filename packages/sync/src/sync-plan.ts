@@ -4,7 +4,14 @@
  */
 import type { FieldOwner, SyncRecord } from './sync-boundary-definition.js';
 
-/** What `plan` compares: the last synced snapshot and every system's current record. */
+/**
+ * What `plan` compares: the last synced snapshot and every system's current record.
+ *
+ * @example
+ * ```ts
+ * boundary.plan({ base: snapshot, records: { crm: crmRecord, erp: erpRecord }, modifiedAt: { crm: crmUpdatedAt, erp: erpUpdatedAt }, recordId: 'c-42' });
+ * ```
+ */
 export interface SyncPlanInput<TSystem extends string> {
   /**
    * The last synced snapshot (canonical field names and formats), usually the previous plan's
@@ -29,6 +36,11 @@ export interface SyncPlanInput<TSystem extends string> {
  * - `non-owner-change`: only systems that do not own the field changed it;
  * - `conflict`: systems changed it to different values;
  * - `first-sync`: there is no base and the systems disagree.
+ *
+ * @example
+ * ```ts
+ * const conflicts = plan.decisions.filter((d) => d.situation === 'conflict');
+ * ```
  */
 export type SyncSituation = 'changed' | 'non-owner-change' | 'conflict' | 'first-sync';
 
@@ -38,12 +50,22 @@ export type SyncSituation = 'changed' | 'non-owner-change' | 'conflict' | 'first
  * - `revert`: a non-owner's change is undone with the owner's value (`source`);
  * - `merge`: a merged value is written to the `patched` systems;
  * - `manual-review`: nothing is written; the field is queued for a person.
+ *
+ * @example
+ * ```ts
+ * const toReview = plan.decisions.filter((d) => d.action === 'manual-review');
+ * ```
  */
 export type SyncAction = 'propagate' | 'revert' | 'merge' | 'manual-review';
 
 /**
  * Which rule produced the decision: a conflict policy, a non-owner-change policy, `owner`
  * (a first sync or a change by the owner) or `agreed` (a change on a field owned by `manual`).
+ *
+ * @example
+ * ```ts
+ * const rejected = plan.decisions.filter((d) => d.policy === 'reject');
+ * ```
  */
 export type SyncDecisionPolicy =
   | 'owner'
@@ -56,7 +78,14 @@ export type SyncDecisionPolicy =
   | 'accept'
   | 'queue';
 
-/** One field's decision, value-free: what happened, who owns the field, who wins, and why. */
+/**
+ * One field's decision, value-free: what happened, who owns the field, who wins, and why.
+ *
+ * @example
+ * ```ts
+ * for (const d of plan.decisions) logger.info({ field: d.field, action: d.action }, d.reason);
+ * ```
+ */
 export interface SyncDecision<TSystem extends string> {
   /** The canonical field name. */
   readonly field: string;
@@ -75,7 +104,14 @@ export interface SyncDecision<TSystem extends string> {
   readonly reason: string;
 }
 
-/** A field that systems changed to different values (or that disagrees on a first sync). */
+/**
+ * A field that systems changed to different values (or that disagrees on a first sync).
+ *
+ * @example
+ * ```ts
+ * for (const c of plan.conflicts) console.log(c.field, c.changedBy, c.winner ?? 'unresolved');
+ * ```
+ */
 export interface SyncConflict<TSystem extends string> {
   readonly field: string;
   readonly situation: 'conflict' | 'first-sync';
@@ -91,7 +127,14 @@ export interface SyncConflict<TSystem extends string> {
   readonly winner: TSystem | undefined;
 }
 
-/** A field left for a person to decide: nothing was written to any system. */
+/**
+ * A field left for a person to decide: nothing was written to any system.
+ *
+ * @example
+ * ```ts
+ * for (const review of plan.manualReview) await reviewQueue.add({ recordId, ...review });
+ * ```
+ */
 export interface SyncManualReview<TSystem extends string> {
   readonly field: string;
   readonly situation: SyncSituation;
@@ -103,7 +146,14 @@ export interface SyncManualReview<TSystem extends string> {
   readonly changedBy: readonly TSystem[];
 }
 
-/** The values behind an audit record, present only when the boundary's `audit.includeValues` is on. */
+/**
+ * The values behind an audit record, present only when the boundary's `audit.includeValues` is on.
+ *
+ * @example
+ * ```ts
+ * const after = plan.audit[0]?.values?.after; // only with audit.includeValues
+ * ```
+ */
 export interface SyncAuditValues<TSystem extends string> {
   readonly base: unknown;
   readonly hasBase: boolean;
@@ -113,7 +163,14 @@ export interface SyncAuditValues<TSystem extends string> {
   readonly after: unknown;
 }
 
-/** One audit record per decision: a {@link SyncDecision} with the record type and id. */
+/**
+ * One audit record per decision: a {@link SyncDecision} with the record type and id.
+ *
+ * @example
+ * ```ts
+ * for (const record of plan.audit) logger.info(record, 'sync decision');
+ * ```
+ */
 export interface SyncAuditRecord<TSystem extends string> extends SyncDecision<TSystem> {
   readonly recordType: string;
   readonly recordId: string | undefined;
@@ -121,7 +178,19 @@ export interface SyncAuditRecord<TSystem extends string> extends SyncDecision<TS
   readonly values?: SyncAuditValues<TSystem>;
 }
 
-/** The result of planning one record: patches per system, decisions, conflicts and the next base. */
+/**
+ * The result of planning one record: patches per system, decisions, conflicts and the next base.
+ *
+ * @example
+ * ```ts
+ * const plan = boundary.plan({ base, records: { crm, erp } });
+ * if (!plan.empty) {
+ *   await crmClient.update(id, plan.patches.crm);
+ *   await erpClient.update(id, plan.patches.erp);
+ * }
+ * await snapshots.save(id, plan.nextBase);
+ * ```
+ */
 export interface SyncPlan<TSystem extends string> {
   readonly recordType: string;
   readonly recordId: string | undefined;
