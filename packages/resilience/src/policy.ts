@@ -1,0 +1,42 @@
+/**
+ * What every policy passes to the function it runs: the abort signal (the caller's, or one a
+ * timeout policy derived from it) and the caller's typed data, unchanged through every layer.
+ *
+ * @example
+ * ```ts
+ * await policy.execute(({ signal, data }) => crm.getAccount(data.accountId, { signal }), { signal: request.signal, data: { accountId } });
+ * ```
+ */
+export interface ExecutionContext<TData = undefined> {
+  /** Aborts when the caller aborts or a timeout policy gives up; `undefined` when nobody can abort. */
+  readonly signal: AbortSignal | undefined;
+  /** The caller's data, passed unchanged to every layer and to the function. */
+  readonly data: TData;
+}
+
+/**
+ * The contract every resilience policy implements, so policies compose with {@link pipeline} and
+ * the {@link withPolicy} decorator. `TExtra` is what the policy may return instead of the
+ * function's own result (a fallback value); `never` for every other policy.
+ *
+ * @example
+ * ```ts
+ * const value = await policy.execute(() => fetchRates());
+ * const account = await policy.execute(({ data }) => crm.getAccount(data), { signal: undefined, data: 'acc-42' });
+ * ```
+ */
+export interface Policy<TExtra = never> {
+  /**
+   * Runs `fn` under the policy.
+   * @throws whatever `fn` throws, or the policy's own error (`CircuitOpenError`, `TimeoutError`, ...).
+   */
+  execute<T>(fn: (context: ExecutionContext) => T | PromiseLike<T>): Promise<T | TExtra>;
+  /**
+   * Runs `fn` under the policy with a context (abort signal and typed data).
+   * @throws whatever `fn` throws, or the policy's own error (`CircuitOpenError`, `TimeoutError`, ...).
+   */
+  execute<T, TData>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context: ExecutionContext<TData>): Promise<T | TExtra>;
+}
+
+/** The `TExtra` of a policy type: what it may return instead of the function's result. */
+export type PolicyExtra<P> = P extends Policy<infer TExtra> ? TExtra : never;
