@@ -236,10 +236,10 @@ export interface SyncBoundaryDefinition<TSystem extends string> {
   /** The systems that hold the record (two or more, unique, not `manual`). */
   readonly systems: readonly TSystem[];
   /**
-   * The synced fields by canonical name: an owner (shorthand) or a full definition. Fields not listed
-   * here are not synced.
+   * The synced fields by canonical name: an owner or owner rule (shorthand) or a full definition.
+   * Fields not listed here are not synced.
    */
-  readonly fields: Readonly<Record<string, FieldOwner<NoInfer<TSystem>> | SyncFieldDefinition<NoInfer<TSystem>>>>;
+  readonly fields: Readonly<Record<string, FieldOwner<NoInfer<TSystem>> | OwnerRule<NoInfer<TSystem>> | SyncFieldDefinition<NoInfer<TSystem>>>>;
   /**
    * Canonical names that are never synced, listed so that nobody adds them by mistake: a field both
    * excluded and in `fields` is a definition error.

@@ -178,6 +178,16 @@ describe('SyncBoundary queries', () => {
     expect(boundary.ownerOf('status', { invoiced: false })).toBe('crm');
   });
 
+  it('accepts a rule as owner shorthand and passes it the systems records', () => {
+    const shorthand = defineSyncBoundary({
+      recordType: 'order',
+      systems: ['crm', 'erp'],
+      fields: { status: (_record, records) => (records.erp?.invoiced_at === undefined ? 'crm' : 'erp') },
+    });
+    expect(shorthand.ownerOf('status', {}, { erp: { invoiced_at: '2025-11-20' } })).toBe('erp');
+    expect(shorthand.ownerOf('status', {})).toBe('crm');
+  });
+
   it('needs a record to resolve a rule-owned field', () => {
     expect(() => boundary.ownerOf('status')).toThrow(/owned by a rule: pass the record/);
     try {
