@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts'],
+          // lets the circuit breaker's retained-heap test force garbage collection (global.gc)
+          execArgv: ['--expose-gc'],
         },
       },
       {

@@ -251,8 +251,23 @@ class CircuitBreakerImpl implements CircuitBreaker {
   #recordFastSuccess(): void {
     this.#successes++;
     this.#consecutiveFailures = 0;
-    if (this.#countWindow !== undefined) this.#countWindow.record(0);
-    else if (this.#timeWindow !== undefined) this.#timeWindow.add(this.#clock.now(), M_CALLS);
+    if (this.#countWindow !== undefined) {
+      this.#countWindow.record(0);
+      if (this.#countWindow.calls === this.#o.minimumCalls) this.#checkTrip(0);
+    } else if (this.#timeWindow !== undefined) {
+      const now = this.#clock.now();
+      this.#timeWindow.add(now, M_CALLS);
+      if (this.#timeWindow.total(M_CALLS) === this.#o.minimumCalls) this.#checkTrip(now);
+    }
+  }
+
+  /**
+   * Opens the circuit when a threshold is reached. Rates can only rise on a failure or a slow call,
+   * or when a success brings the window up to `minimumCalls`; only then is this called.
+   */
+  #checkTrip(now: number): void {
+    const reason = this.#tripReason();
+    if (reason !== undefined) this.#transition('open', reason, now === 0 ? this.#clock.now() : now);
   }
 
   /** Counts an outcome while closed and trips the circuit when a threshold is reached. */
@@ -287,10 +302,13 @@ class CircuitBreakerImpl implements CircuitBreaker {
     } else if (this.#listenSuccess) {
       this.#events.emit('success', { state: this.#state, durationMs, slow });
     }
-    if (failed || slow) {
-      const reason = this.#tripReason();
-      if (reason !== undefined) this.#transition('open', reason, now);
-    }
+    if (failed || slow || this.#windowCalls() === this.#o.minimumCalls) this.#checkTrip(now);
+  }
+
+  #windowCalls(): number {
+    if (this.#countWindow !== undefined) return this.#countWindow.calls;
+    if (this.#timeWindow !== undefined) return this.#timeWindow.total(M_CALLS);
+    return -1;
   }
 
   #tripReason(): CircuitTransitionReason | undefined {
