@@ -65,6 +65,8 @@ export class Planner {
     try {
       return this.planWith(input, scratch);
     } finally {
+      // Do not keep the caller's records alive between plans.
+      scratch.records.fill(EMPTY_RECORD);
       scratch.busy = false;
     }
   }
