@@ -1,0 +1,70 @@
+/** What a query returns, as far as the saga stores need it (`pg` and PGlite results both fit). */
+export interface SqlQueryResult {
+  readonly rows: readonly unknown[];
+}
+
+/** Anything that runs a parameterised query: a `pg` Pool, PoolClient or Client, a PGlite instance or transaction. */
+export interface SqlQueryable {
+  query(text: string, values?: unknown[]): Promise<SqlQueryResult>;
+}
+
+/** The part of a `pg.PoolClient` the PostgreSQL saga store uses. */
+export interface PgPoolClientLike extends SqlQueryable {
+  release(error?: Error | boolean): void;
+}
+
+/**
+ * The part of a `pg.Pool` the PostgreSQL saga store uses (typed structurally so `pg` stays an
+ * optional peer: its types are not needed to use the store).
+ */
+export interface PgPoolLike extends SqlQueryable {
+  connect(): Promise<PgPoolClientLike>;
+}
+
+/** The part of a PGlite instance the PGlite saga store uses. */
+export interface PGliteLike extends SqlQueryable {
+  transaction<T>(callback: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+}
+
+/** @internal Single statements plus transactions, over either driver. */
+export interface SqlExecutor extends SqlQueryable {
+  transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+}
+
+/** @internal An executor over a `pg` pool: statements on any pooled connection, transactions on one. */
+export function pgPoolExecutor(pool: PgPoolLike): SqlExecutor {
+  return {
+    query: (text, values) => pool.query(text, values),
+    async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true; // the connection is unusable: let the pool discard it
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+}
+
+/**
+ * @internal An executor over PGlite. PGlite has one connection: its own `query` and `transaction`
+ * share one mutex, so a transaction never interleaves with other queries on the same instance
+ * (ours or the application's).
+ */
+export function pgliteExecutor(db: PGliteLike): SqlExecutor {
+  return {
+    query: (text, values) => db.query(text, values),
+    transaction: (work) => db.transaction((tx) => work(tx)),
+  };
+}
