@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     "index": 'src/index.ts',
+    "edge": 'src/edge.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -13,4 +14,7 @@ export default defineConfig({
   clean: true,
   splitting: false,
   treeshake: true,
+  // keep `node:crypto`: Deno resolves only the prefixed form
+  removeNodeProtocol: false,
+  external: [/^node:/],
 });

@@ -65,3 +65,22 @@ export { gitlab } from './providers/gitlab.js';
 export { mailgun } from './providers/mailgun.js';
 export { genericHmac } from './providers/generic-hmac.js';
 export type { GenericHmacOptions } from './providers/generic-hmac.js';
+
+// dedup and dispatch
+export { createWebhookDeduplicator } from './webhook-deduplicator.js';
+export type { WebhookDeduplicator, WebhookDeduplicatorOptions, DedupOutcome } from './webhook-deduplicator.js';
+export { createWebhookRouter } from './webhook-router.js';
+export type { WebhookRouter, WebhookEventHandler, DispatchResult, EventsOfSchemas } from './webhook-router.js';
+
+// adapters
+export type { WebhookHandlerOptions, WebhookReply } from './webhook-handler-options.js';
+export { createNodeWebhookHandler, nodeRequestUrl } from './adapters/node-http.js';
+export type { NodeWebhookHandlerOptions } from './adapters/node-http.js';
+export { createExpressWebhookHandler } from './adapters/express.js';
+export type { ExpressWebhookHandlerOptions, ExpressRequestLike, ExpressNextLike } from './adapters/express.js';
+export { createFastifyWebhookPlugin } from './adapters/fastify.js';
+export type { FastifyWebhookPluginOptions, FastifyInstanceLike, FastifyRequestLike, FastifyReplyLike } from './adapters/fastify.js';
+export { createFetchWebhookHandler, readFetchBody } from './adapters/fetch.js';
+export type { FetchWebhookHandlerOptions, FetchBodyResult } from './adapters/fetch.js';
+export { createLambdaWebhookHandler, lambdaEventUrl } from './adapters/aws-lambda.js';
+export type { LambdaWebhookHandlerOptions, LambdaHttpEvent, LambdaHttpResult } from './adapters/aws-lambda.js';
