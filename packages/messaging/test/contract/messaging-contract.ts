@@ -44,7 +44,7 @@ export function messagingContract(target: ContractTarget): void {
 
     beforeAll(async () => {
       db = await target.open();
-    });
+    }, 120_000);
 
     afterEach(async () => {
       for (const relay of relays.splice(0)) await relay.stop({ timeoutMs: 0 });

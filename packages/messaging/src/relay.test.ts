@@ -1,0 +1,59 @@
+import { ErrorCode } from '@iap/core';
+import { describe, expect, it } from 'vitest';
+import { RecordingExecutor } from './__fixtures__/recording-executor.js';
+import type { MessagingDatabase } from './executor.js';
+import { createInProcessTransport } from './in-process-transport.js';
+import { createOutbox } from './outbox.js';
+import { createRelay, type RelayOptions } from './relay.js';
+
+function fakeDatabase(): MessagingDatabase {
+  const executor = new RecordingExecutor();
+  return {
+    query: (sql, params) => executor.query(sql, params),
+    transaction: () => Promise.reject(new Error('not used')),
+    close: () => Promise.resolve(),
+  };
+}
+
+const base = (): RelayOptions => ({ database: fakeDatabase(), outbox: createOutbox(), publisher: createInProcessTransport().publisher });
+
+describe('createRelay options', () => {
+  it('accepts the defaults', () => {
+    const relay = createRelay(base());
+    expect(relay.id).toMatch(/^relay-\d+-[a-z0-9]+$/);
+    expect(relay.running).toBe(false);
+  });
+
+  it.each([
+    ['batchSize', { batchSize: 0 }],
+    ['batchSize', { batchSize: 1.5 }],
+    ['leaseMs', { leaseMs: 10 }],
+    ['publishTimeoutMs', { publishTimeoutMs: 0 }],
+    ['crashLoopThreshold', { crashLoopThreshold: 0 }],
+    ['relayId', { relayId: '' }],
+    ['listen', { listen: 'yes' }],
+    ['minPollIntervalMs', { minPollIntervalMs: 0 }],
+    ['maxPollIntervalMs', { minPollIntervalMs: 500, maxPollIntervalMs: 100 }],
+    ['metricsIntervalMs', { metricsIntervalMs: -1 }],
+    ['retry policy', { retry: { maxAttempts: 0 } }],
+    ['outbox', { outbox: { enqueue: () => undefined } }],
+    ['publisher', { publisher: {} }],
+    ['database', { database: { query: () => undefined } }],
+  ])('rejects a bad %s with INVALID_OPTIONS', (name, patch) => {
+    expect(() => createRelay({ ...base(), ...(patch as Partial<RelayOptions>) })).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_OPTIONS }));
+  });
+
+  it('wraps a failing claim as STORE_FAILED', async () => {
+    const failing: MessagingDatabase = { ...fakeDatabase(), query: () => Promise.reject(Object.assign(new Error('connection refused'), { code: '08006' })) };
+    const relay = createRelay({ ...base(), database: failing });
+    await expect(relay.runOnce()).rejects.toMatchObject({ code: ErrorCode.STORE_FAILED, retryable: true });
+  });
+
+  it('is closed for good after stop()', async () => {
+    const relay = createRelay(base());
+    await relay.stop();
+    await relay.stop();
+    await expect(relay.runOnce()).rejects.toMatchObject({ code: ErrorCode.CLOSED });
+    expect(() => relay.start()).toThrow(expect.objectContaining({ code: ErrorCode.CLOSED }));
+  });
+});
