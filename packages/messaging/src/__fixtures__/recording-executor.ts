@@ -6,7 +6,7 @@ export class RecordingExecutor implements SqlExecutor {
   readonly committed: Array<() => void> = [];
   constructor(
     private readonly answer: (sql: string) => SqlQueryResult = () => ({ rows: [] }),
-    private readonly failWith?: unknown,
+    private readonly failWith?: Error,
   ) {}
 
   query(sql: string, params: unknown[] = []): Promise<SqlQueryResult> {
