@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: {
-    "index": 'src/index.ts',
+    index: 'src/index.ts',
+    kafkajs: 'src/kafkajs.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -13,4 +14,5 @@ export default defineConfig({
   clean: true,
   splitting: false,
   treeshake: true,
+  external: ['kafkajs', '@iap/core'],
 });

@@ -1,0 +1,58 @@
+import { ErrorCode, IapError, ValidationError, type Envelope, type StandardSchemaV1, type ValidationIssue } from '@iap/core';
+import { describeLocation } from '../kafka-errors.js';
+import type { RecordLocation } from '../kafka-record.js';
+import type { SchemaMap } from '../consumer-options.js';
+
+/** The outcome of validating one event's data. */
+export type DataValidation = { readonly ok: true; readonly envelope: Envelope } | { readonly ok: false; readonly error: IapError };
+
+/** Validates an event's data with the schema registered for its type and schema version. */
+export type DataValidator = (envelope: Envelope, location: RecordLocation) => DataValidation | Promise<DataValidation>;
+
+function clip(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function toIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): ValidationIssue[] {
+  return issues.map((issue) => ({
+    path: [
+      'data',
+      ...(issue.path ?? []).map((segment) => {
+        const key = typeof segment === 'object' && segment !== null ? segment.key : segment;
+        return typeof key === 'number' ? key : String(key);
+      }),
+    ],
+    message: issue.message,
+  }));
+}
+
+/**
+ * Builds the validator for a schema map. A type or version without a schema gives
+ * `UNKNOWN_SCHEMA_VERSION`; invalid data gives a `ValidationError` (code `VALIDATION`) whose issue
+ * paths start at `data`. Synchronous schemas stay synchronous (no promise per record).
+ */
+export function createDataValidator(schemas: SchemaMap): DataValidator {
+  return (envelope, location) => {
+    const versions = Object.prototype.hasOwnProperty.call(schemas, envelope.type) ? schemas[envelope.type] : undefined;
+    const schema = versions !== undefined && Object.prototype.hasOwnProperty.call(versions, envelope.schemaVersion) ? versions[envelope.schemaVersion] : undefined;
+    if (schema === undefined) {
+      const known = versions === undefined ? 'the type is not registered' : `registered versions: ${Object.keys(versions).join(', ')}`;
+      return {
+        ok: false,
+        error: new IapError(
+          ErrorCode.UNKNOWN_SCHEMA_VERSION,
+          `${describeLocation(location)} has event type "${clip(envelope.type)}" schema version "${clip(envelope.schemaVersion)}" with no schema (${known}); add it to the consumer's schemas`,
+          { details: { ...location, type: envelope.type, schemaVersion: envelope.schemaVersion } },
+        ),
+      };
+    }
+    const finish = (result: StandardSchemaV1.Result<unknown>): DataValidation => {
+      if (result.issues !== undefined) {
+        return { ok: false, error: new ValidationError(`data of ${clip(envelope.type)} v${clip(envelope.schemaVersion)} in ${describeLocation(location)}`, toIssues(result.issues)) };
+      }
+      return { ok: true, envelope: result.value === envelope.data ? envelope : { ...envelope, data: result.value } };
+    };
+    const result = schema['~standard'].validate(envelope.data);
+    return result instanceof Promise ? result.then(finish) : finish(result);
+  };
+}

@@ -1,0 +1,266 @@
+import {
+  ErrorCode,
+  IapError,
+  noopLogger,
+  noopTelemetry,
+  systemClock,
+  toIapError,
+  type Clock,
+  type Logger,
+  type PublishMessage,
+  type PublishOptions,
+  type PublishResult,
+  type Publisher,
+  type Telemetry,
+} from '@iap/core';
+import { withTimeout } from './internal/with-timeout.js';
+import type { OutgoingRecord } from './kafka-record.js';
+import { createJavaCompatiblePartitioner, type Partitioner } from './partitioner.js';
+import { encodeKafkaRecord, type CloudEventsMode } from './record-codec.js';
+import type { KafkaTransport, TransportProducer } from './transport.js';
+
+/** Options for {@link createKafkaPublisher}. */
+export interface KafkaPublisherOptions {
+  /** The Kafka client boundary, e.g. `createKafkaJsTransport({ kafka })`. */
+  readonly transport: KafkaTransport;
+  /** CloudEvents binding mode of the records. @defaultValue `'binary'` */
+  readonly mode?: CloudEventsMode;
+  /**
+   * Longest wait for the broker's acknowledgement of one `publish` call; messages not acknowledged by
+   * then are reported failed (retryable). Also the broker-side produce timeout.
+   * @defaultValue `30_000`
+   */
+  readonly publishTimeoutMs?: number;
+  /** @defaultValue `'none'` */
+  readonly compression?: 'none' | 'gzip';
+  /** Chooses partitions of keyed and keyless records. @defaultValue Java-compatible murmur2 (`createJavaCompatiblePartitioner()`) */
+  readonly partitioner?: Partitioner;
+  /** @defaultValue `systemClock` */
+  readonly clock?: Clock;
+  /** Counters `iap.kafka.publisher.published` / `.failed`, histogram `iap.kafka.publisher.send.duration_ms`. @defaultValue `noopTelemetry` */
+  readonly telemetry?: Telemetry;
+  /** @defaultValue `noopLogger` */
+  readonly logger?: Logger;
+}
+
+/** A {@link Publisher} for Kafka, as the outbox relay uses it. */
+export interface KafkaPublisher extends Publisher {
+  /** Connects the producer now; `publish` connects on first use otherwise. */
+  connect(): Promise<void>;
+}
+
+interface ResolvedPublisherOptions {
+  readonly transport: KafkaTransport;
+  readonly mode: CloudEventsMode;
+  readonly publishTimeoutMs: number;
+  readonly compression: 'none' | 'gzip';
+  readonly partitioner: Partitioner;
+  readonly clock: Clock;
+  readonly telemetry: Telemetry;
+  readonly logger: Logger;
+}
+
+function resolveOptions(options: KafkaPublisherOptions): ResolvedPublisherOptions {
+  const invalid = (message: string) => new IapError(ErrorCode.INVALID_OPTIONS, `createKafkaPublisher: ${message}`);
+  if (typeof options !== 'object' || options === null || typeof options.transport?.createProducer !== 'function') {
+    throw invalid('transport is required (e.g. createKafkaJsTransport({ kafka }) from @iap/kafka/kafkajs)');
+  }
+  const mode = options.mode ?? 'binary';
+  if (mode !== 'binary' && mode !== 'structured') throw invalid('mode must be "binary" or "structured"');
+  const publishTimeoutMs = options.publishTimeoutMs ?? 30_000;
+  if (!Number.isInteger(publishTimeoutMs) || publishTimeoutMs <= 0) throw invalid('publishTimeoutMs must be a positive integer');
+  const compression = options.compression ?? 'none';
+  if (compression !== 'none' && compression !== 'gzip') throw invalid('compression must be "none" or "gzip"');
+  if (options.partitioner !== undefined && typeof options.partitioner !== 'function') throw invalid('partitioner must be a function');
+  return {
+    transport: options.transport,
+    mode,
+    publishTimeoutMs,
+    compression,
+    partitioner: options.partitioner ?? createJavaCompatiblePartitioner(),
+    clock: options.clock ?? systemClock,
+    telemetry: options.telemetry ?? noopTelemetry,
+    logger: options.logger ?? noopLogger,
+  };
+}
+
+interface TopicGroup {
+  readonly topic: string;
+  readonly records: OutgoingRecord[];
+  readonly indexes: number[];
+}
+
+/**
+ * Creates a {@link Publisher} that writes envelopes to Kafka for the outbox relay: an idempotent
+ * producer, `acks: -1` (all in-sync replicas), one `sendBatch` per `publish` call, the envelope
+ * encoded with {@link encodeKafkaRecord} (the message's `partitionKey` as the record key, its
+ * `headers` as extra record headers) and a result per message, in input order.
+ *
+ * Failures are returned, never thrown: a message whose envelope cannot be encoded fails alone (not
+ * retryable); a broker failure fails the batch, classified retryable or not; when a batch fails for
+ * a reason that is not retryable (e.g. one record is too large), its messages are sent one by one
+ * so that only the culprits fail. A message reported failed may still have been written (at least
+ * once); consumers deduplicate by envelope id.
+ *
+ * @throws IapError `INVALID_OPTIONS` for invalid options; `publish` rejects with `CLOSED` after `close()`.
+ * @example
+ * ```ts
+ * const publisher = createKafkaPublisher({ transport: createKafkaJsTransport({ kafka }) });
+ * const [result] = await publisher.publish([{ id: event.id, destination: 'orders', partitionKey: event.partitionKey, headers: {}, envelope: event }]);
+ * ```
+ */
+export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPublisher {
+  const config = resolveOptions(options);
+  const { clock, telemetry } = config;
+  let producer: TransportProducer | undefined;
+  let connecting: Promise<TransportProducer> | undefined;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  const inFlight = new Set<Promise<unknown>>();
+
+  const connect = (): Promise<TransportProducer> => {
+    if (producer !== undefined) return Promise.resolve(producer);
+    if (connecting === undefined) {
+      const candidate = config.transport.createProducer({ idempotent: true, partitioner: config.partitioner });
+      connecting = candidate.connect().then(
+        () => {
+          producer = candidate;
+          return candidate;
+        },
+        (error: unknown) => {
+          connecting = undefined;
+          throw error;
+        },
+      );
+    }
+    return connecting;
+  };
+
+  const sendWithTimeout = async (target: TransportProducer, groups: readonly TopicGroup[], signal: AbortSignal | undefined): Promise<void> => {
+    const started = clock.now();
+    try {
+      const send = target.send({
+        topicRecords: groups.map((g) => ({ topic: g.topic, records: g.records })),
+        acks: -1,
+        timeoutMs: config.publishTimeoutMs,
+        compression: config.compression,
+      });
+      await withTimeout(send, {
+        timeoutMs: config.publishTimeoutMs,
+        clock,
+        signal,
+        timeoutError: () => new IapError(ErrorCode.TIMEOUT, `no acknowledgement from Kafka within publishTimeoutMs (${config.publishTimeoutMs} ms)`, { retryable: true }),
+        abortError: () => new IapError(ErrorCode.ABORTED, 'publish aborted before Kafka acknowledged', { retryable: true, cause: signal?.reason }),
+      });
+    } finally {
+      telemetry.histogram?.('iap.kafka.publisher.send.duration_ms', clock.now() - started);
+    }
+  };
+
+  const failure = (id: string, error: unknown, retryable: boolean, what: string): PublishResult => ({
+    id,
+    ok: false,
+    retryable,
+    error: new IapError(ErrorCode.PUBLISH_FAILED, `message ${id} was not published: ${what}`, { cause: error, retryable }),
+  });
+
+  const publishNow = async (messages: readonly PublishMessage[], publishOptions: PublishOptions): Promise<PublishResult[]> => {
+    const results = new Array<PublishResult>(messages.length);
+    const groups = new Map<string, TopicGroup>();
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i]!;
+      let record: OutgoingRecord;
+      try {
+        record = encodeKafkaRecord(message.envelope, { mode: config.mode, headers: message.headers, key: message.partitionKey ?? undefined });
+      } catch (error) {
+        results[i] = failure(message.id, error, false, `its envelope cannot be encoded (${toIapError(error).message})`);
+        continue;
+      }
+      let group = groups.get(message.destination);
+      if (group === undefined) {
+        group = { topic: message.destination, records: [], indexes: [] };
+        groups.set(message.destination, group);
+      }
+      group.records.push(record);
+      group.indexes.push(i);
+    }
+    const pending = [...groups.values()];
+    if (pending.length > 0) await sendGroups(messages, pending, results, publishOptions.signal);
+    let failed = 0;
+    for (const r of results) if (!r.ok) failed++;
+    if (failed < results.length) telemetry.counter?.('iap.kafka.publisher.published', results.length - failed);
+    if (failed > 0) telemetry.counter?.('iap.kafka.publisher.failed', failed);
+    return results;
+  };
+
+  const sendGroups = async (messages: readonly PublishMessage[], groups: TopicGroup[], results: PublishResult[], signal: AbortSignal | undefined): Promise<void> => {
+    const markAll = (result: (index: number) => PublishResult) => {
+      for (const g of groups) for (const index of g.indexes) results[index] = result(index);
+    };
+    if (signal?.aborted) {
+      markAll((i) => failure(messages[i]!.id, signal.reason, true, 'the publish was aborted'));
+      return;
+    }
+    let target: TransportProducer;
+    try {
+      target = await connect();
+    } catch (error) {
+      const e = toIapError(error, ErrorCode.BROKER);
+      markAll((i) => failure(messages[i]!.id, e, e.retryable, `the producer could not connect (${e.message})`));
+      return;
+    }
+    try {
+      await sendWithTimeout(target, groups, signal);
+      markAll((i) => ({ id: messages[i]!.id, ok: true }));
+      return;
+    } catch (error) {
+      const e = toIapError(error, ErrorCode.BROKER);
+      const count = groups.reduce((n, g) => n + g.records.length, 0);
+      if (e.retryable || count === 1) {
+        markAll((i) => failure(messages[i]!.id, e, e.retryable, e.message));
+        return;
+      }
+      config.logger.warn({ code: e.code, messages: count }, 'kafka batch failed for a reason that is not retryable; sending its messages one by one to isolate the failure');
+    }
+    // isolate a permanent failure: one record per request, in input order (keeps per-key order)
+    for (const g of groups) {
+      for (let j = 0; j < g.records.length; j++) {
+        const index = g.indexes[j]!;
+        const id = messages[index]!.id;
+        try {
+          await sendWithTimeout(target, [{ topic: g.topic, records: [g.records[j]!], indexes: [index] }], signal);
+          results[index] = { id, ok: true };
+        } catch (error) {
+          const e = toIapError(error, ErrorCode.BROKER);
+          results[index] = failure(id, e, e.retryable, e.message);
+        }
+      }
+    }
+  };
+
+  return {
+    connect: async () => {
+      if (closed) throw new IapError(ErrorCode.CLOSED, 'the Kafka publisher is closed');
+      await connect();
+    },
+    publish(messages: readonly PublishMessage[], publishOptions: PublishOptions = {}): Promise<PublishResult[]> {
+      if (closed) return Promise.reject(new IapError(ErrorCode.CLOSED, 'the Kafka publisher is closed; create a new one to publish'));
+      if (messages.length === 0) return Promise.resolve([]);
+      const run = publishNow(messages, publishOptions);
+      inFlight.add(run);
+      void run.finally(() => inFlight.delete(run)).catch(() => undefined);
+      return run;
+    },
+    close(): Promise<void> {
+      if (closing !== undefined) return closing;
+      closed = true;
+      closing = (async () => {
+        await Promise.allSettled([...inFlight]);
+        const current = producer ?? (connecting === undefined ? undefined : await connecting.catch(() => undefined));
+        producer = undefined;
+        if (current !== undefined) await current.disconnect().catch((error: unknown) => config.logger.warn({ code: toIapError(error).code }, 'kafka producer disconnect failed'));
+      })();
+      return closing;
+    },
+  };
+}

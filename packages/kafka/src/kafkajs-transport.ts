@@ -1,0 +1,250 @@
+import { ErrorCode, IapError } from '@iap/core';
+import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
+import type {
+  ConsumerBatch,
+  KafkaTransport,
+  PartitionInfo,
+  PartitionOffsets,
+  ProduceRequest,
+  TopicSpec,
+  TransportAdmin,
+  TransportConsumer,
+  TransportConsumerEvent,
+  TransportConsumerOptions,
+  TransportProducer,
+  TransportProducerOptions,
+} from './transport.js';
+
+/** Options for {@link createKafkaJsTransport}. */
+export interface KafkaJsTransportOptions {
+  /** The kafkajs client (brokers, TLS, SASL, logging are configured on it). */
+  readonly kafka: Kafka;
+  /**
+   * Extra kafkajs producer settings (e.g. `retry`, `maxInFlightRequests`). `idempotent` and
+   * `createPartitioner` are set by @iap/kafka.
+   * @defaultValue `{}`
+   */
+  readonly producerConfig?: Omit<ProducerConfig, 'idempotent' | 'createPartitioner' | 'transactionalId'>;
+  /**
+   * Extra kafkajs consumer settings (e.g. `retry`, `rackId`, `partitionAssigners`). The group id and
+   * the timing options of `createConsumer` are set by @iap/kafka.
+   * @defaultValue `{}`
+   */
+  readonly consumerConfig?: Omit<ConsumerConfig, 'groupId' | 'sessionTimeout' | 'heartbeatInterval' | 'maxWaitTimeInMs' | 'maxBytesPerPartition'>;
+}
+
+/** Kafka protocol errors kafkajs calls retriable but that will not heal by retrying the same request. */
+const PERMANENT_ERROR_TYPES = new Set(['INVALID_TOPIC_EXCEPTION', 'TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED']);
+
+interface KafkaJsErrorShape {
+  name?: string;
+  message?: string;
+  retriable?: boolean;
+  type?: string;
+  cause?: unknown;
+  errors?: unknown[];
+}
+
+/**
+ * Maps anything kafkajs throws to an `IapError` code `BROKER`. `retryable` follows Kafka's own
+ * classification (kafkajs' `retriable`), looking through `KafkaJSNumberOfRetriesExceeded` and
+ * aggregate errors to the broker's error; errors that are not kafkajs errors (bad arguments) are not
+ * retryable. `details.kafkaErrorType` carries the broker's error name (e.g. `MESSAGE_TOO_LARGE`).
+ *
+ * @example
+ * ```ts
+ * try { await producer.send(record); } catch (error) { const e = toKafkaJsBrokerError(error, 'send to orders'); if (e.retryable) retry(); }
+ * ```
+ */
+export function toKafkaJsBrokerError(error: unknown, operation: string): IapError {
+  if (IapError.isInstance(error)) return error;
+  const root = rootCause(error);
+  const name = root?.name;
+  const type = root?.type;
+  const isKafkaJs = typeof name === 'string' && name.startsWith('KafkaJS');
+  const retryable = isKafkaJs && root?.retriable !== false && !(type !== undefined && PERMANENT_ERROR_TYPES.has(type)) && name !== 'KafkaJSSASLAuthenticationError';
+  const reason = root?.message ?? (error instanceof Error ? error.message : 'unknown error');
+  return new IapError(ErrorCode.BROKER, `Kafka ${operation} failed: ${reason}${type === undefined ? '' : ` (${type})`}`, {
+    cause: error,
+    retryable,
+    details: { operation, ...(type === undefined ? {} : { kafkaErrorType: type }), ...(name === undefined ? {} : { errorName: name }) },
+  });
+}
+
+function rootCause(error: unknown): KafkaJsErrorShape | undefined {
+  let current = error as KafkaJsErrorShape | undefined | null;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (current.name === 'KafkaJSNumberOfRetriesExceeded' && typeof current.cause === 'object' && current.cause !== null) {
+      current = current.cause;
+      continue;
+    }
+    if (Array.isArray(current.errors) && current.errors.length > 0) {
+      // an aggregate: the first permanent failure decides, else the first one
+      const errors = current.errors as KafkaJsErrorShape[];
+      current = errors.find((e) => typeof e === 'object' && e !== null && e.retriable === false) ?? errors[0];
+      continue;
+    }
+    return current;
+  }
+  return current ?? undefined;
+}
+
+async function wrap<T>(operation: string, promise: () => Promise<T>): Promise<T> {
+  try {
+    return await promise();
+  } catch (error) {
+    throw toKafkaJsBrokerError(error, operation);
+  }
+}
+
+/**
+ * The {@link KafkaTransport} on kafkajs 2.x. Pass your configured `Kafka` instance; every producer,
+ * consumer and admin of @iap/kafka is created from it. Consumers run with `autoCommit: false` and
+ * `eachBatchAutoResolve: false`: @iap/kafka resolves and commits offsets itself.
+ *
+ * @example
+ * ```ts
+ * import { Kafka, logLevel } from 'kafkajs';
+ * import { createKafkaJsTransport } from '@iap/kafka/kafkajs';
+ *
+ * const transport = createKafkaJsTransport({ kafka: new Kafka({ clientId: 'orders', brokers: ['127.0.0.1:9092'], logLevel: logLevel.WARN }) });
+ * ```
+ */
+export function createKafkaJsTransport(options: KafkaJsTransportOptions): KafkaTransport {
+  const { kafka } = options;
+  return {
+    createProducer: (producerOptions) => kafkaJsProducer(kafka.producer(producerConfig(options, producerOptions))),
+    createConsumer: (consumerOptions) => kafkaJsConsumer(kafka.consumer(consumerConfig(options, consumerOptions))),
+    createAdmin: () => kafkaJsAdmin(kafka.admin()),
+  };
+}
+
+function producerConfig(options: KafkaJsTransportOptions, producerOptions: TransportProducerOptions): ProducerConfig {
+  const { partitioner } = producerOptions;
+  return {
+    ...options.producerConfig,
+    idempotent: producerOptions.idempotent,
+    createPartitioner:
+      () =>
+      ({ topic, partitionMetadata, message }) => {
+        if (message.partition !== undefined && message.partition !== null) return message.partition;
+        const key = message.key === undefined || message.key === null ? null : typeof message.key === 'string' ? Buffer.from(message.key, 'utf8') : message.key;
+        return partitioner({ topic, partitionCount: partitionMetadata.length, key });
+      },
+  };
+}
+
+function consumerConfig(options: KafkaJsTransportOptions, consumerOptions: TransportConsumerOptions): ConsumerConfig {
+  return {
+    ...options.consumerConfig,
+    groupId: consumerOptions.groupId,
+    sessionTimeout: consumerOptions.sessionTimeoutMs,
+    heartbeatInterval: consumerOptions.heartbeatIntervalMs,
+    maxWaitTimeInMs: consumerOptions.maxWaitTimeMs,
+    maxBytesPerPartition: consumerOptions.maxBytesPerPartition,
+  };
+}
+
+function kafkaJsProducer(producer: Producer): TransportProducer {
+  return {
+    connect: () => wrap('producer connect', () => producer.connect()),
+    disconnect: () => wrap('producer disconnect', () => producer.disconnect()),
+    send: (request: ProduceRequest) =>
+      wrap('send', async () => {
+        await producer.sendBatch({
+          acks: request.acks,
+          timeout: request.timeoutMs,
+          compression: (request.compression === 'gzip' ? 1 : 0),
+          // OutgoingRecord is structurally a kafkajs Message (Buffer keys/values, string or Buffer headers)
+          topicMessages: request.topicRecords.map(({ topic, records }) => ({ topic, messages: records as unknown as Message[] })),
+        });
+      }),
+  };
+}
+
+const LOG_APPEND_TIME = 1;
+
+function adaptBatch(payload: EachBatchPayload): ConsumerBatch {
+  const { batch } = payload;
+  const { topic, partition } = batch;
+  const first = batch.messages[0] as { batchContext?: { timestampType?: number } } | undefined;
+  return {
+    topic,
+    partition,
+    highWatermark: batch.highWatermark,
+    timestampType: first?.batchContext?.timestampType === LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime',
+    messages: batch.messages,
+    resolveOffset: (offset) => payload.resolveOffset(offset),
+    // the payload's commit goes straight to the coordinator, also while the consumer is stopping
+    commit: (nextOffset) => wrap('offset commit', () => payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] })),
+    heartbeat: () => wrap('heartbeat', () => payload.heartbeat()),
+    isRunning: () => payload.isRunning(),
+    isStale: () => payload.isStale(),
+  };
+}
+
+function kafkaJsConsumer(consumer: Consumer): TransportConsumer {
+  return {
+    connect: () => wrap('consumer connect', () => consumer.connect()),
+    subscribe: (topics, fromBeginning) => wrap('subscribe', () => consumer.subscribe({ topics: [...topics], fromBeginning })),
+    run: ({ eachBatch, partitionsConsumedConcurrently }) =>
+      wrap('consumer run', () =>
+        consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently,
+          eachBatch: (payload) => eachBatch(adaptBatch(payload)),
+        }),
+      ),
+    pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
+    resume: (topic, partition) => consumer.resume([{ topic, partitions: [partition] }]),
+    seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
+    onEvent: (listener: (event: TransportConsumerEvent) => void) => {
+      const offJoin = consumer.on(consumer.events.GROUP_JOIN, (event) => listener({ kind: 'assigned', assignment: event.payload.memberAssignment }));
+      const offCrash = consumer.on(consumer.events.CRASH, (event) => listener({ kind: 'crash', error: event.payload.error, restarting: event.payload.restart }));
+      return () => {
+        offJoin();
+        offCrash();
+      };
+    },
+    disconnect: () => wrap('consumer disconnect', () => consumer.disconnect()),
+  };
+}
+
+function kafkaJsAdmin(admin: Admin): TransportAdmin {
+  return {
+    connect: () => wrap('admin connect', () => admin.connect()),
+    disconnect: () => wrap('admin disconnect', () => admin.disconnect()),
+    createTopics: (topics: readonly TopicSpec[]) =>
+      wrap('create topics', async () => {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(t.topic));
+        if (missing.length === 0) return [];
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.topic,
+            numPartitions: t.partitions,
+            replicationFactor: t.replicationFactor,
+            configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+        });
+        return missing.map((t) => t.topic);
+      }),
+    describeTopic: (topic) =>
+      wrap(`describe topic ${topic}`, async (): Promise<PartitionInfo[]> => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        return (topics[0]?.partitions ?? []).map((p) => ({ partition: p.partitionId, leader: p.leader }));
+      }),
+    topicOffsets: (topic) =>
+      wrap(`fetch offsets of ${topic}`, async (): Promise<PartitionOffsets[]> => {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({ partition: o.partition, high: o.high, low: o.low }));
+      }),
+    committedOffsets: (groupId, topic) =>
+      wrap(`fetch committed offsets of ${groupId}`, async () => {
+        const result = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return (result[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
+      }),
+  };
+}

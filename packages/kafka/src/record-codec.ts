@@ -1,0 +1,274 @@
+import { CLOUDEVENTS_JSON, ErrorCode, IapError, decodeEnvelope, encodeEnvelope, fromCloudEvent, isValidationError, type Envelope } from '@iap/core';
+import { decodeUtf8, headerString, isHeaderArray } from './header-values.js';
+import { messageDecodeError } from './kafka-errors.js';
+import type { OutgoingRecord, RecordHeaders, RecordLocation } from './kafka-record.js';
+
+/**
+ * The two CloudEvents Kafka protocol binding modes:
+ * - `binary`: attributes in `ce_*` headers, `content-type` from `dataContentType`, the data alone as
+ *   the value (readable by consumers that know nothing of CloudEvents);
+ * - `structured`: the whole event as JSON in the value, `content-type: application/cloudevents+json`.
+ */
+export type CloudEventsMode = 'binary' | 'structured';
+
+/** Header names the codec reads and writes. */
+export const CloudEventsHeaders = {
+  /** Prefix of every attribute header in binary mode (`ce_id`, `ce_type`, ...). */
+  PREFIX: 'ce_',
+  CONTENT_TYPE: 'content-type',
+  SPEC_VERSION: 'ce_specversion',
+  SCHEMA_VERSION: 'ce_schemaversion',
+  CORRELATION_ID: 'ce_correlationid',
+  /** W3C trace context, under the names OpenTelemetry's Kafka propagation uses. */
+  TRACEPARENT: 'traceparent',
+  TRACESTATE: 'tracestate',
+} as const;
+
+/** Options for {@link encodeKafkaRecord}. */
+export interface EncodeKafkaRecordOptions {
+  /** @defaultValue `'binary'` */
+  readonly mode?: CloudEventsMode | undefined;
+  /** Extra headers; on a name clash the codec's own headers win. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** The record key. @defaultValue the envelope's `partitionKey` (no key when it has none) */
+  readonly key?: string | undefined;
+}
+
+const STRUCTURED_CONTENT_TYPE = `${CLOUDEVENTS_JSON}; charset=utf-8`;
+
+/**
+ * Encodes an envelope as a Kafka record in either CloudEvents binding mode. The partition key becomes
+ * the record key. In both modes the schema version (`ce_schemaversion`), correlation id
+ * (`ce_correlationid`) and W3C trace context (`traceparent`, `tracestate`) travel as headers, so
+ * routing and tracing need not parse the value; in structured mode the value stays authoritative.
+ *
+ * Binary mode writes the data as JSON when `dataContentType` is JSON (`application/json`, `*+json`),
+ * a `Uint8Array` as is, and a string as UTF-8 for other content types.
+ *
+ * @throws IapError `DECODE` when the data cannot be represented as JSON (a cycle, a bigint).
+ * @example
+ * ```ts
+ * const record = encodeKafkaRecord(envelope, { mode: 'structured' });
+ * await producer.send({ topic: 'orders', messages: [record] });
+ * ```
+ */
+export function encodeKafkaRecord(envelope: Envelope, options: EncodeKafkaRecordOptions = {}): OutgoingRecord {
+  const key = options.key ?? envelope.partitionKey;
+  const headers: Record<string, string> = options.headers === undefined ? {} : { ...options.headers };
+  let value: Buffer | null;
+  if (options.mode === 'structured') {
+    const bytes = encodeEnvelope(envelope);
+    value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    headers[CloudEventsHeaders.CONTENT_TYPE] = STRUCTURED_CONTENT_TYPE;
+    headers[CloudEventsHeaders.SCHEMA_VERSION] = envelope.schemaVersion;
+    if (envelope.correlationId !== undefined) headers[CloudEventsHeaders.CORRELATION_ID] = envelope.correlationId;
+  } else {
+    value = encodeData(envelope);
+    headers.ce_specversion = '1.0';
+    headers.ce_id = envelope.id;
+    headers.ce_source = envelope.source;
+    headers.ce_type = envelope.type;
+    headers.ce_time = envelope.time;
+    if (envelope.subject !== undefined) headers.ce_subject = envelope.subject;
+    headers[CloudEventsHeaders.CONTENT_TYPE] = envelope.dataContentType;
+    headers.ce_schemaversion = envelope.schemaVersion;
+    if (envelope.correlationId !== undefined) headers.ce_correlationid = envelope.correlationId;
+    if (envelope.causationId !== undefined) headers.ce_causationid = envelope.causationId;
+    const extensions = envelope.extensions;
+    for (const name in extensions) headers[`ce_${name}`] = extensions[name]!;
+  }
+  if (envelope.traceparent !== undefined) headers.traceparent = envelope.traceparent;
+  if (envelope.tracestate !== undefined) headers.tracestate = envelope.tracestate;
+  return { key: key === undefined ? null : Buffer.from(key, 'utf8'), value, headers };
+}
+
+function encodeData(envelope: Envelope): Buffer | null {
+  const data: unknown = envelope.data;
+  if (data === undefined) return null;
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (typeof data === 'string' && !isJsonContentType(envelope.dataContentType)) return Buffer.from(data, 'utf8');
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(data);
+  } catch (error) {
+    throw new IapError(ErrorCode.DECODE, `envelope ${envelope.id} cannot be encoded: its data holds a cycle or a value JSON cannot represent`, { cause: error });
+  }
+  if (json === undefined) throw new IapError(ErrorCode.DECODE, `envelope ${envelope.id} cannot be encoded: its data is not representable as JSON`);
+  return Buffer.from(json, 'utf8');
+}
+
+/** True for JSON media types: `application/json`, `text/json` and any `+json` suffix (parameters ignored). */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return true;
+  const semicolon = contentType.indexOf(';');
+  const media = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return media === 'application/json' || media === 'text/json' || media.endsWith('+json');
+}
+
+/** The parts of a record the codec reads. kafkajs' consumed messages fit as they are. */
+export interface DecodableRecord {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: RecordHeaders | undefined;
+}
+
+/** The result of {@link tryDecodeKafkaRecord}. */
+export type DecodeKafkaRecordResult =
+  | { readonly ok: true; readonly envelope: Envelope; readonly mode: CloudEventsMode }
+  | { readonly ok: false; readonly error: IapError };
+
+/**
+ * Decodes a Kafka record in either CloudEvents binding mode into a validated envelope, without
+ * throwing: malformed records give `{ ok: false, error }` with an `IapError` code `MESSAGE_DECODE`
+ * whose message and `details` name the topic, partition, offset and header (never a value).
+ *
+ * The mode is chosen as the binding specifies: `content-type: application/cloudevents...` means
+ * structured, otherwise a `ce_specversion` header means binary. The record key becomes the partition
+ * key when the event does not carry one. In binary mode JSON content types are parsed, `text/*`
+ * becomes a string and anything else stays bytes (`Uint8Array`).
+ *
+ * @example
+ * ```ts
+ * const result = tryDecodeKafkaRecord(message, { topic, partition, offset: message.offset });
+ * if (result.ok) handle(result.envelope); else deadLetter(message, result.error);
+ * ```
+ */
+export function tryDecodeKafkaRecord(record: DecodableRecord, location?: RecordLocation): DecodeKafkaRecordResult {
+  try {
+    const contentType = headerString(record.headers, CloudEventsHeaders.CONTENT_TYPE);
+    if (contentType !== undefined && contentType.slice(0, 23).toLowerCase() === 'application/cloudevents') {
+      return decodeStructured(record, contentType, location);
+    }
+    if (record.headers?.[CloudEventsHeaders.SPEC_VERSION] !== undefined) return decodeBinary(record, contentType, location);
+    return {
+      ok: false,
+      error: messageDecodeError(location, 'it is not a CloudEvent: no content-type application/cloudevents+json and no ce_specversion header', {
+        details: { header: CloudEventsHeaders.SPEC_VERSION },
+      }),
+    };
+  } catch (error) {
+    // defensive: the decoders report problems as results; anything thrown here is unexpected input
+    return { ok: false, error: messageDecodeError(location, 'unexpected record shape', { cause: error }) };
+  }
+}
+
+/**
+ * Decodes a Kafka record into a validated envelope; the throwing twin of {@link tryDecodeKafkaRecord}.
+ *
+ * @throws IapError code `MESSAGE_DECODE` naming the topic, partition, offset and header.
+ * @example
+ * ```ts
+ * const envelope = decodeKafkaRecord(message, { topic: 'orders', partition: 0, offset: message.offset });
+ * ```
+ */
+export function decodeKafkaRecord(record: DecodableRecord, location?: RecordLocation): Envelope {
+  const result = tryDecodeKafkaRecord(record, location);
+  if (!result.ok) throw result.error;
+  return result.envelope;
+}
+
+function decodeStructured(record: DecodableRecord, contentType: string, location: RecordLocation | undefined): DecodeKafkaRecordResult {
+  const media = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  if (media !== CLOUDEVENTS_JSON) {
+    return {
+      ok: false,
+      error: messageDecodeError(location, `content-type ${media} is not supported (only ${CLOUDEVENTS_JSON}; batches are not)`, {
+        details: { header: CloudEventsHeaders.CONTENT_TYPE },
+      }),
+    };
+  }
+  if (record.value === null) return { ok: false, error: messageDecodeError(location, 'a structured CloudEvent needs a value, the record has none') };
+  let envelope: Envelope;
+  try {
+    envelope = decodeEnvelope(record.value);
+  } catch (error) {
+    return { ok: false, error: wrapCoreError(location, error) };
+  }
+  return { ok: true, envelope: withKey(envelope, record.key), mode: 'structured' };
+}
+
+function decodeBinary(record: DecodableRecord, contentType: string | undefined, location: RecordLocation | undefined): DecodeKafkaRecordResult {
+  const headers = record.headers!;
+  const ce: Record<string, unknown> = {};
+  for (const name in headers) {
+    if (name.length <= 3 || name.charCodeAt(0) !== 99 || name.charCodeAt(1) !== 101 || name.charCodeAt(2) !== 95) continue; // 'ce_'
+    const raw = headers[name];
+    if (raw === undefined) continue;
+    const last = isHeaderArray(raw) ? raw[raw.length - 1] : raw;
+    if (last === undefined) continue;
+    const text = typeof last === 'string' ? last : decodeUtf8(last);
+    if (text === undefined) {
+      return { ok: false, error: messageDecodeError(location, `header ${name} is not valid UTF-8`, { details: { header: name } }) };
+    }
+    ce[name.slice(3)] = text;
+  }
+  const dataContentType = contentType ?? (ce.datacontenttype as string | undefined);
+  if (dataContentType !== undefined) ce.datacontenttype = dataContentType;
+  const traceparent = headerString(headers, CloudEventsHeaders.TRACEPARENT);
+  if (traceparent !== undefined) ce.traceparent = traceparent;
+  const tracestate = headerString(headers, CloudEventsHeaders.TRACESTATE);
+  if (tracestate !== undefined) ce.tracestate = tracestate;
+  if (ce.partitionkey === undefined && record.key !== null) {
+    const key = decodeUtf8(record.key);
+    if (key !== undefined) ce.partitionkey = key;
+  }
+  const value = record.value;
+  if (value !== null) {
+    if (isJsonContentType(dataContentType)) {
+      const text = decodeUtf8(value);
+      if (text === undefined) return { ok: false, error: messageDecodeError(location, 'the value is not valid UTF-8 JSON', { details: { header: CloudEventsHeaders.CONTENT_TYPE } }) };
+      try {
+        ce.data = JSON.parse(text);
+      } catch (error) {
+        const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+        return {
+          ok: false,
+          error: messageDecodeError(location, `the value is not valid JSON${position === undefined ? '' : ` (at position ${position})`} although content-type says JSON`, {
+            details: { header: CloudEventsHeaders.CONTENT_TYPE, ...(position === undefined ? {} : { position: Number(position) }) },
+          }),
+        };
+      }
+    } else if (dataContentType !== undefined && dataContentType.slice(0, 5).toLowerCase() === 'text/') {
+      const text = decodeUtf8(value);
+      if (text === undefined) return { ok: false, error: messageDecodeError(location, `the value is not valid UTF-8 although content-type is ${dataContentType.split(';', 1)[0]!}`) };
+      ce.data = text;
+    } else {
+      ce.data = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    }
+  }
+  try {
+    return { ok: true, envelope: fromCloudEvent(ce), mode: 'binary' };
+  } catch (error) {
+    return { ok: false, error: wrapCoreError(location, error, true) };
+  }
+}
+
+function withKey(envelope: Envelope, key: Buffer | null): Envelope {
+  if (envelope.partitionKey !== undefined || key === null) return envelope;
+  const partitionKey = decodeUtf8(key);
+  return partitionKey === undefined ? envelope : { ...envelope, partitionKey };
+}
+
+/** Attributes that binary mode reads from headers other than `ce_<name>`. */
+const BINARY_HEADER_OF: Readonly<Record<string, string>> = {
+  datacontenttype: CloudEventsHeaders.CONTENT_TYPE,
+  traceparent: CloudEventsHeaders.TRACEPARENT,
+  tracestate: CloudEventsHeaders.TRACESTATE,
+  partitionkey: 'key',
+  data: 'value',
+  data_base64: 'value',
+};
+
+function wrapCoreError(location: RecordLocation | undefined, error: unknown, binary = false): IapError {
+  if (isValidationError(error)) {
+    const issues = error.issues.map((issue) => {
+      const attribute = String(issue.path[0] ?? '');
+      const path = binary && attribute !== '' ? (BINARY_HEADER_OF[attribute] ?? `ce_${attribute}`) : issue.path.join('.');
+      return { path, message: issue.message };
+    });
+    const list = issues.map((i) => `${i.path || '<root>'}: ${i.message}`).join('; ');
+    return messageDecodeError(location, `invalid CloudEvent attributes (${list})`, { cause: error, details: { issues } });
+  }
+  const message = error instanceof Error ? error.message : 'unknown problem';
+  return messageDecodeError(location, message, { cause: error });
+}
