@@ -28,22 +28,19 @@ export function twilioParameterString(formBody: string): string {
 
 /** The URL as given, without its port, and with the scheme's default port (Twilio signs either). */
 function urlVariants(url: string): string[] {
-  const variants = [url];
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return variants;
+    return [url];
   }
-  const defaultPort = parsed.protocol === 'https:' ? '443' : parsed.protocol === 'http:' ? '80' : undefined;
-  if (parsed.port !== '') {
-    const withoutPort = new URL(url);
-    withoutPort.port = '';
-    variants.push(withoutPort.toString());
-  } else if (defaultPort !== undefined) {
-    const credentials = parsed.username === '' ? '' : `${parsed.username}${parsed.password === '' ? '' : `:${parsed.password}`}@`;
-    variants.push(`${parsed.protocol}//${credentials}${parsed.hostname}:${defaultPort}${parsed.pathname}${parsed.search}${parsed.hash}`);
-  }
+  const variants = [url];
+  // WHATWG URL drops a default port (":443" on https), so parsed.port is "" for both spellings.
+  const port = parsed.port !== '' ? parsed.port : parsed.protocol === 'https:' ? '443' : parsed.protocol === 'http:' ? '80' : undefined;
+  const credentials = parsed.username === '' ? '' : `${parsed.username}${parsed.password === '' ? '' : `:${parsed.password}`}@`;
+  const rest = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  variants.push(`${parsed.protocol}//${credentials}${parsed.hostname}${rest}`);
+  if (port !== undefined) variants.push(`${parsed.protocol}//${credentials}${parsed.hostname}:${port}${rest}`);
   return [...new Set(variants)];
 }
 
