@@ -1,3 +1,6 @@
+/** Type-only key of the {@link Policy} marker; no such value exists at run time. */
+declare const policyExtra: unique symbol;
+
 /**
  * What every policy passes to the function it runs: the abort signal (the caller's, or one a
  * timeout policy derived from it) and the caller's typed data, unchanged through every layer.
@@ -27,6 +30,11 @@ export interface ExecutionContext<TData = undefined> {
  */
 export interface Policy<TExtra = never> {
   /**
+   * Type-only marker of `TExtra` (never present at run time), so {@link PolicyExtra} and
+   * {@link pipeline} can tell what a composed policy may return.
+   */
+  readonly [policyExtra]?: TExtra;
+  /**
    * Runs `fn` under the policy.
    * @throws whatever `fn` throws, or the policy's own error (`CircuitOpenError`, `TimeoutError`, ...).
    */
@@ -38,5 +46,8 @@ export interface Policy<TExtra = never> {
   execute<T, TData>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context: ExecutionContext<TData>): Promise<T | TExtra>;
 }
 
-/** The `TExtra` of a policy type: what it may return instead of the function's result. */
-export type PolicyExtra<P> = P extends Policy<infer TExtra> ? TExtra : never;
+/**
+ * The `TExtra` of a policy type: what it may return instead of the function's result (`unknown`
+ * for a hand-written policy that does not declare it).
+ */
+export type PolicyExtra<P> = P extends { readonly [policyExtra]?: infer TExtra } ? TExtra : never;

@@ -138,7 +138,7 @@ class TokenBucketLimiter extends RateLimiterBase {
       this.#tokens = Math.max(0, this.#tokens - permits);
       return 0;
     }
-    return Math.max(1, Math.ceil((permits - this.#tokens) / this.#tokensPerMs));
+    return Math.max(1, Math.ceil((permits - this.#tokens - EPSILON) / this.#tokensPerMs));
   }
 }
 
