@@ -1,6 +1,46 @@
 /**
  * @packageDocumentation
- * @iap/cdc: Typed, lossless change events from Debezium, AWS DMS, Maxwell, Canal and wal2json.
+ * @iap/cdc: typed, lossless change events from Debezium, AWS DMS, Maxwell, Canal, wal2json and
+ * Datastream, with honest field diffs, deterministic audit records and transaction assembly.
  */
 
-export {};
+// parsing
+export { createCdcParser, parseChanges, parseChange, safeParseChanges } from './cdc-parser.js';
+export type { CdcParser, CdcInput, CdcRecordMeta, ParseChangesOptions, ParseChangesResult } from './cdc-parser.js';
+export type { CdcParserOptions, DecimalMode, TemporalMode, JsonMode } from './cdc-parser-options.js';
+export { CDC_FORMATS } from './cdc-format.js';
+export type { CdcFormat } from './cdc-format.js';
+export type { ColumnType, ColumnTypeName, ColumnTypeMap } from './column-type.js';
+
+// errors
+export { CdcParseError, isCdcParseError } from './cdc-parse-error.js';
+export type { CdcParseReason, CdcParseErrorInit } from './cdc-parse-error.js';
+
+// model
+export type {
+  ChangeEvent,
+  ChangeEventKind,
+  ChangeOperation,
+  BeforeImage,
+  TransactionBlock,
+  TransactionMarker,
+  DataCollectionCount,
+  LogicalMessage,
+  SchemaChange,
+} from './change-event.js';
+export type {
+  SourceInfo,
+  SourcePosition,
+  PostgresPosition,
+  MysqlPosition,
+  SqlServerPosition,
+  MongoDbPosition,
+  OraclePosition,
+  OrdinalPosition,
+  SnapshotMarker,
+} from './source-info.js';
+export type { CdcValue, Row } from './cdc-value.js';
+
+// values
+export { Decimal } from './decimal.js';
+export { Unavailable, UnavailableValue, isUnavailable } from './unavailable.js';

@@ -1,0 +1,280 @@
+import { JsonSyntaxError } from './json-syntax-error.js';
+import { integerFromLiteral, isIntegerLiteral, literalNeedsText, recordLiteral, type LiteralTable } from './number-literals.js';
+
+/** Options of {@link parseJsonStrict}. */
+export interface StrictJsonOptions {
+  /** Keep integers beyond 2^53 as `bigint` and record exact literals in `literals`. */
+  readonly lossless: boolean;
+  /** Deepest nesting of objects and arrays accepted. */
+  readonly maxDepth: number;
+  /** Where exact literals go (required when `lossless`). */
+  readonly literals?: LiteralTable | undefined;
+}
+
+const enum Ch {
+  Tab = 9,
+  Newline = 10,
+  Return = 13,
+  Space = 32,
+  Quote = 34,
+  Plus = 43,
+  Comma = 44,
+  Minus = 45,
+  Dot = 46,
+  Slash = 47,
+  Zero = 48,
+  Nine = 57,
+  Colon = 58,
+  UpperE = 69,
+  OpenBracket = 91,
+  Backslash = 92,
+  CloseBracket = 93,
+  LowerE = 101,
+  OpenBrace = 123,
+  CloseBrace = 125,
+}
+
+const ESCAPES: Readonly<Record<number, string>> = { 34: '"', 92: '\\', 47: '/', 98: '\b', 102: '\f', 110: '\n', 114: '\r', 116: '\t' };
+
+/**
+ * A strict, prototype-safe JSON parser (RFC 8259) that can keep numbers exact. Used when the native
+ * `JSON.parse` cannot be (a text with NUL escapes needing exact literals) and to locate syntax
+ * errors precisely (offset and path) without echoing any of the text.
+ *
+ * - `__proto__` keys become own data properties, never the prototype.
+ * - Nesting deeper than `maxDepth` fails with `too-deep` instead of exhausting the stack.
+ * - Duplicate keys: the last one wins, as with `JSON.parse`.
+ *
+ * @throws JsonSyntaxError with the offset and the path of the value being read.
+ */
+export function parseJsonStrict(text: string, options: StrictJsonOptions): unknown {
+  return new StrictParser(text, options).parseDocument();
+}
+
+class StrictParser {
+  private pos = 0;
+  private readonly path: (string | number)[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly options: StrictJsonOptions,
+  ) {}
+
+  parseDocument(): unknown {
+    this.skipWhitespace();
+    const value = this.parseValue(0, undefined, undefined);
+    this.skipWhitespace();
+    if (this.pos < this.text.length) this.fail('unexpected content after the JSON value');
+    return value;
+  }
+
+  private fail(what: string, failure: 'invalid-json' | 'too-deep' = 'invalid-json'): never {
+    throw new JsonSyntaxError(failure, what, this.pos, [...this.path]);
+  }
+
+  private skipWhitespace(): void {
+    const text = this.text;
+    let pos = this.pos;
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === Ch.Space || c === Ch.Newline || c === Ch.Return || c === Ch.Tab) pos++;
+      else break;
+    }
+    this.pos = pos;
+  }
+
+  private parseValue(depth: number, container: object | undefined, key: string | number | undefined): unknown {
+    const c = this.text.charCodeAt(this.pos);
+    switch (c) {
+      case Ch.OpenBrace:
+        return this.parseObject(depth + 1);
+      case Ch.OpenBracket:
+        return this.parseArray(depth + 1);
+      case Ch.Quote:
+        return this.parseString();
+      case 116 /* t */:
+        return this.parseKeyword('true', true);
+      case 102 /* f */:
+        return this.parseKeyword('false', false);
+      case 110 /* n */:
+        return this.parseKeyword('null', null);
+      default:
+        if (c === Ch.Minus || (c >= Ch.Zero && c <= Ch.Nine)) return this.parseNumber(container, key);
+        return this.fail(Number.isNaN(c) ? 'unexpected end of input, a value was expected' : 'unexpected character, a value was expected');
+    }
+  }
+
+  private parseKeyword<T>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) this.fail('unexpected character, a value was expected');
+    this.pos += word.length;
+    return value;
+  }
+
+  private enter(depth: number): void {
+    if (depth > this.options.maxDepth) this.fail(`nesting deeper than ${this.options.maxDepth} levels`, 'too-deep');
+  }
+
+  private parseObject(depth: number): Record<string, unknown> {
+    this.enter(depth);
+    const result: Record<string, unknown> = {};
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) === Ch.CloseBrace) {
+      this.pos++;
+      return result;
+    }
+    for (;;) {
+      if (this.text.charCodeAt(this.pos) !== Ch.Quote) this.fail('a quoted property name was expected');
+      const key = this.parseString();
+      this.skipWhitespace();
+      if (this.text.charCodeAt(this.pos) !== Ch.Colon) this.fail("':' was expected after a property name");
+      this.pos++;
+      this.skipWhitespace();
+      this.path.push(key);
+      const value = this.parseValue(depth, result, key);
+      this.path.pop();
+      if (key === '__proto__') Object.defineProperty(result, key, { value, writable: true, enumerable: true, configurable: true });
+      else result[key] = value;
+      this.skipWhitespace();
+      const c = this.text.charCodeAt(this.pos);
+      this.pos++;
+      if (c === Ch.Comma) {
+        this.skipWhitespace();
+        continue;
+      }
+      if (c === Ch.CloseBrace) return result;
+      this.pos--;
+      this.fail("',' or '}' was expected in an object");
+    }
+  }
+
+  private parseArray(depth: number): unknown[] {
+    this.enter(depth);
+    const result: unknown[] = [];
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) === Ch.CloseBracket) {
+      this.pos++;
+      return result;
+    }
+    for (let index = 0; ; index++) {
+      this.path.push(index);
+      result.push(this.parseValue(depth, result, index));
+      this.path.pop();
+      this.skipWhitespace();
+      const c = this.text.charCodeAt(this.pos);
+      this.pos++;
+      if (c === Ch.Comma) {
+        this.skipWhitespace();
+        continue;
+      }
+      if (c === Ch.CloseBracket) return result;
+      this.pos--;
+      this.fail("',' or ']' was expected in an array");
+    }
+  }
+
+  private parseString(): string {
+    const text = this.text;
+    const start = this.pos + 1;
+    let pos = start;
+    // fast path: no escapes
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === Ch.Quote) {
+        this.pos = pos + 1;
+        return text.slice(start, pos);
+      }
+      if (c === Ch.Backslash) break;
+      if (c < 0x20 || Number.isNaN(c)) {
+        this.pos = pos;
+        this.fail(Number.isNaN(c) ? 'unterminated string' : 'control character inside a string');
+      }
+      pos++;
+    }
+    let out = text.slice(start, pos);
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === Ch.Quote) {
+        this.pos = pos + 1;
+        return out;
+      }
+      if (c === Ch.Backslash) {
+        const e = text.charCodeAt(pos + 1);
+        if (e === 117 /* u */) {
+          const hex = text.slice(pos + 2, pos + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+            this.pos = pos;
+            this.fail('invalid \\u escape in a string');
+          }
+          out += String.fromCharCode(parseInt(hex, 16));
+          pos += 6;
+          continue;
+        }
+        const replacement = ESCAPES[e];
+        if (replacement === undefined) {
+          this.pos = pos;
+          this.fail('invalid escape in a string');
+        }
+        out += replacement;
+        pos += 2;
+        continue;
+      }
+      if (c < 0x20 || Number.isNaN(c)) {
+        this.pos = pos;
+        this.fail(Number.isNaN(c) ? 'unterminated string' : 'control character inside a string');
+      }
+      const runStart = pos;
+      pos++;
+      for (;;) {
+        const d = text.charCodeAt(pos);
+        if (d === Ch.Quote || d === Ch.Backslash || d < 0x20 || Number.isNaN(d)) break;
+        pos++;
+      }
+      out += text.slice(runStart, pos);
+    }
+  }
+
+  private parseNumber(container: object | undefined, key: string | number | undefined): number | bigint {
+    const text = this.text;
+    const start = this.pos;
+    let pos = start;
+    if (text.charCodeAt(pos) === Ch.Minus) pos++;
+    let c = text.charCodeAt(pos);
+    if (c === Ch.Zero) pos++;
+    else if (c >= 49 && c <= Ch.Nine) {
+      do pos++;
+      while ((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine);
+    } else {
+      this.pos = pos;
+      this.fail('a digit was expected in a number');
+    }
+    if (text.charCodeAt(pos) === Ch.Dot) {
+      pos++;
+      if (!((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine)) {
+        this.pos = pos;
+        this.fail('a digit was expected after the decimal point');
+      }
+      while ((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine) pos++;
+    }
+    c = text.charCodeAt(pos);
+    if (c === Ch.LowerE || c === Ch.UpperE) {
+      pos++;
+      c = text.charCodeAt(pos);
+      if (c === Ch.Plus || c === Ch.Minus) pos++;
+      if (!((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine)) {
+        this.pos = pos;
+        this.fail('a digit was expected in the exponent');
+      }
+      while ((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine) pos++;
+    }
+    this.pos = pos;
+    const literal = text.slice(start, pos);
+    if (!this.options.lossless) return Number(literal);
+    if (isIntegerLiteral(literal)) return integerFromLiteral(literal);
+    if (container !== undefined && key !== undefined && this.options.literals !== undefined && literalNeedsText(literal)) {
+      recordLiteral(this.options.literals, container, key, literal);
+    }
+    return Number(literal);
+  }
+}
