@@ -44,3 +44,11 @@ export type { CdcValue, Row } from './cdc-value.js';
 // values
 export { Decimal } from './decimal.js';
 export { Unavailable, UnavailableValue, isUnavailable } from './unavailable.js';
+
+// diffs, audit, transactions
+export { changedFields } from './changed-fields.js';
+export type { FieldChanges, FieldStatus } from './changed-fields.js';
+export { toAuditRecord } from './audit-record.js';
+export type { AuditRecord, AuditRecordOptions, AuditValue } from './audit-record.js';
+export { createTransactionAssembler } from './transaction-assembler.js';
+export type { TransactionAssembler, TransactionAssemblerOptions, TransactionBatch, BatchReleaseReason, DataCollectionProgress } from './transaction-assembler.js';

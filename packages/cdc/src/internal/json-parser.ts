@@ -11,28 +11,25 @@ export interface StrictJsonOptions {
   readonly literals?: LiteralTable | undefined;
 }
 
-const enum Ch {
-  Tab = 9,
-  Newline = 10,
-  Return = 13,
-  Space = 32,
-  Quote = 34,
-  Plus = 43,
-  Comma = 44,
-  Minus = 45,
-  Dot = 46,
-  Slash = 47,
-  Zero = 48,
-  Nine = 57,
-  Colon = 58,
-  UpperE = 69,
-  OpenBracket = 91,
-  Backslash = 92,
-  CloseBracket = 93,
-  LowerE = 101,
-  OpenBrace = 123,
-  CloseBrace = 125,
-}
+const TAB = 9;
+const NEWLINE = 10;
+const RETURN = 13;
+const SPACE = 32;
+const QUOTE = 34;
+const PLUS = 43;
+const COMMA = 44;
+const MINUS = 45;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const COLON = 58;
+const UPPER_E = 69;
+const OPEN_BRACKET = 91;
+const BACKSLASH = 92;
+const CLOSE_BRACKET = 93;
+const LOWER_E = 101;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
 
 const ESCAPES: Readonly<Record<number, string>> = { 34: '"', 92: '\\', 47: '/', 98: '\b', 102: '\f', 110: '\n', 114: '\r', 116: '\t' };
 
@@ -77,7 +74,7 @@ class StrictParser {
     let pos = this.pos;
     for (;;) {
       const c = text.charCodeAt(pos);
-      if (c === Ch.Space || c === Ch.Newline || c === Ch.Return || c === Ch.Tab) pos++;
+      if (c === SPACE || c === NEWLINE || c === RETURN || c === TAB) pos++;
       else break;
     }
     this.pos = pos;
@@ -86,11 +83,11 @@ class StrictParser {
   private parseValue(depth: number, container: object | undefined, key: string | number | undefined): unknown {
     const c = this.text.charCodeAt(this.pos);
     switch (c) {
-      case Ch.OpenBrace:
+      case OPEN_BRACE:
         return this.parseObject(depth + 1);
-      case Ch.OpenBracket:
+      case OPEN_BRACKET:
         return this.parseArray(depth + 1);
-      case Ch.Quote:
+      case QUOTE:
         return this.parseString();
       case 116 /* t */:
         return this.parseKeyword('true', true);
@@ -99,7 +96,7 @@ class StrictParser {
       case 110 /* n */:
         return this.parseKeyword('null', null);
       default:
-        if (c === Ch.Minus || (c >= Ch.Zero && c <= Ch.Nine)) return this.parseNumber(container, key);
+        if (c === MINUS || (c >= ZERO && c <= NINE)) return this.parseNumber(container, key);
         return this.fail(Number.isNaN(c) ? 'unexpected end of input, a value was expected' : 'unexpected character, a value was expected');
     }
   }
@@ -119,15 +116,15 @@ class StrictParser {
     const result: Record<string, unknown> = {};
     this.pos++;
     this.skipWhitespace();
-    if (this.text.charCodeAt(this.pos) === Ch.CloseBrace) {
+    if (this.text.charCodeAt(this.pos) === CLOSE_BRACE) {
       this.pos++;
       return result;
     }
     for (;;) {
-      if (this.text.charCodeAt(this.pos) !== Ch.Quote) this.fail('a quoted property name was expected');
+      if (this.text.charCodeAt(this.pos) !== QUOTE) this.fail('a quoted property name was expected');
       const key = this.parseString();
       this.skipWhitespace();
-      if (this.text.charCodeAt(this.pos) !== Ch.Colon) this.fail("':' was expected after a property name");
+      if (this.text.charCodeAt(this.pos) !== COLON) this.fail("':' was expected after a property name");
       this.pos++;
       this.skipWhitespace();
       this.path.push(key);
@@ -138,11 +135,11 @@ class StrictParser {
       this.skipWhitespace();
       const c = this.text.charCodeAt(this.pos);
       this.pos++;
-      if (c === Ch.Comma) {
+      if (c === COMMA) {
         this.skipWhitespace();
         continue;
       }
-      if (c === Ch.CloseBrace) return result;
+      if (c === CLOSE_BRACE) return result;
       this.pos--;
       this.fail("',' or '}' was expected in an object");
     }
@@ -153,7 +150,7 @@ class StrictParser {
     const result: unknown[] = [];
     this.pos++;
     this.skipWhitespace();
-    if (this.text.charCodeAt(this.pos) === Ch.CloseBracket) {
+    if (this.text.charCodeAt(this.pos) === CLOSE_BRACKET) {
       this.pos++;
       return result;
     }
@@ -164,11 +161,11 @@ class StrictParser {
       this.skipWhitespace();
       const c = this.text.charCodeAt(this.pos);
       this.pos++;
-      if (c === Ch.Comma) {
+      if (c === COMMA) {
         this.skipWhitespace();
         continue;
       }
-      if (c === Ch.CloseBracket) return result;
+      if (c === CLOSE_BRACKET) return result;
       this.pos--;
       this.fail("',' or ']' was expected in an array");
     }
@@ -181,11 +178,11 @@ class StrictParser {
     // fast path: no escapes
     for (;;) {
       const c = text.charCodeAt(pos);
-      if (c === Ch.Quote) {
+      if (c === QUOTE) {
         this.pos = pos + 1;
         return text.slice(start, pos);
       }
-      if (c === Ch.Backslash) break;
+      if (c === BACKSLASH) break;
       if (c < 0x20 || Number.isNaN(c)) {
         this.pos = pos;
         this.fail(Number.isNaN(c) ? 'unterminated string' : 'control character inside a string');
@@ -195,11 +192,11 @@ class StrictParser {
     let out = text.slice(start, pos);
     for (;;) {
       const c = text.charCodeAt(pos);
-      if (c === Ch.Quote) {
+      if (c === QUOTE) {
         this.pos = pos + 1;
         return out;
       }
-      if (c === Ch.Backslash) {
+      if (c === BACKSLASH) {
         const e = text.charCodeAt(pos + 1);
         if (e === 117 /* u */) {
           const hex = text.slice(pos + 2, pos + 6);
@@ -228,7 +225,7 @@ class StrictParser {
       pos++;
       for (;;) {
         const d = text.charCodeAt(pos);
-        if (d === Ch.Quote || d === Ch.Backslash || d < 0x20 || Number.isNaN(d)) break;
+        if (d === QUOTE || d === BACKSLASH || d < 0x20 || Number.isNaN(d)) break;
         pos++;
       }
       out += text.slice(runStart, pos);
@@ -239,34 +236,34 @@ class StrictParser {
     const text = this.text;
     const start = this.pos;
     let pos = start;
-    if (text.charCodeAt(pos) === Ch.Minus) pos++;
+    if (text.charCodeAt(pos) === MINUS) pos++;
     let c = text.charCodeAt(pos);
-    if (c === Ch.Zero) pos++;
-    else if (c >= 49 && c <= Ch.Nine) {
+    if (c === ZERO) pos++;
+    else if (c >= 49 && c <= NINE) {
       do pos++;
-      while ((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine);
+      while ((c = text.charCodeAt(pos)) >= ZERO && c <= NINE);
     } else {
       this.pos = pos;
       this.fail('a digit was expected in a number');
     }
-    if (text.charCodeAt(pos) === Ch.Dot) {
+    if (text.charCodeAt(pos) === DOT) {
       pos++;
-      if (!((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine)) {
+      if (!((c = text.charCodeAt(pos)) >= ZERO && c <= NINE)) {
         this.pos = pos;
         this.fail('a digit was expected after the decimal point');
       }
-      while ((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine) pos++;
+      while ((c = text.charCodeAt(pos)) >= ZERO && c <= NINE) pos++;
     }
     c = text.charCodeAt(pos);
-    if (c === Ch.LowerE || c === Ch.UpperE) {
+    if (c === LOWER_E || c === UPPER_E) {
       pos++;
       c = text.charCodeAt(pos);
-      if (c === Ch.Plus || c === Ch.Minus) pos++;
-      if (!((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine)) {
+      if (c === PLUS || c === MINUS) pos++;
+      if (!((c = text.charCodeAt(pos)) >= ZERO && c <= NINE)) {
         this.pos = pos;
         this.fail('a digit was expected in the exponent');
       }
-      while ((c = text.charCodeAt(pos)) >= Ch.Zero && c <= Ch.Nine) pos++;
+      while ((c = text.charCodeAt(pos)) >= ZERO && c <= NINE) pos++;
     }
     this.pos = pos;
     const literal = text.slice(start, pos);

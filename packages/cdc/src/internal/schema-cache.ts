@@ -30,7 +30,7 @@ function deepFreeze(root: object): void {
   while (stack.length > 0) {
     const node = stack.pop()!;
     Object.freeze(node);
-    for (const value of Object.values(node)) if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) stack.push(value);
+    for (const value of Object.values(node) as unknown[]) if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) stack.push(value);
   }
 }
 

@@ -111,7 +111,7 @@ function mongoDocument(context: DecodeContext, text: string, path: Path): Row {
   }
   const document = decodeExtendedJson(parsed, context, path, 0);
   if (!isJsonObject(document)) return fail(context, 'invalid-field', path, 'must be a JSON document');
-  return document as Row;
+  return document;
 }
 
 /**
