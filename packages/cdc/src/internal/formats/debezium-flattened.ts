@@ -49,8 +49,7 @@ export function parseDebeziumFlattened(input: FormatInput): ChangeEvent[] {
     if (mapped === undefined) return fail(context, 'invalid-field', child(path, field('op')), 'is not a Debezium operation (c, u, d or r)');
     operation = mapped;
   }
-  const plans = input.plans ?? compileFlattenedPlans(input.schema, input);
-  const row: Row = decodeRow(columns, plans.after, context, path);
+
   const snapshot = normaliseSnapshot(message[field('source_snapshot')] ?? message[field('snapshot')]);
   if (snapshot === undefined) return fail(context, 'invalid-field', child(path, field('source_snapshot')), 'must be a string or a boolean');
   const lsn = optionalInteger(context, message, field('lsn'), metaPath) ?? optionalInteger(context, message, field('source_lsn'), metaPath);
@@ -68,6 +67,8 @@ export function parseDebeziumFlattened(input: FormatInput): ChangeEvent[] {
     isSnapshot: operation === 'read' || (snapshot !== null && snapshot !== 'false'),
     timeMs: sourceTimeMs,
   });
+  const plans = input.plans ?? (input.schema === null ? { after: input.tables.planFor(source.database, source.schema, source.table) } : compileFlattenedPlans(input.schema, input));
+  const row: Row = decodeRow(columns, plans.after, context, path);
   const eventTimeMs = optionalSafeInteger(context, message, field('ts_ms'), metaPath);
   return [
     createEvent(facts, {

@@ -78,7 +78,8 @@ function parseEnvelope(input: FormatInput): ChangeEvent {
   if (op === 'm') return createEvent(facts, { ...common, kind: 'message', message: logicalMessage(context, message, path) });
   const operation = OPERATIONS[op];
   if (operation === undefined) return fail(context, 'invalid-field', child(path, 'op'), 'is not a Debezium operation (c, u, d, r, t or m)');
-  const plans = input.plans ?? compileEnvelopePlans(input.schema, context);
+  const plans =
+    input.plans ?? (input.schema === null ? schemalessPlans(input, source) : compileEnvelopePlans(input.schema, context));
   const mongo = source.connector === 'mongodb';
   const before = readImage(context, message, 'before', plans.before, path, mongo);
   const after = readImage(context, message, 'after', plans.after, path, mongo);
@@ -92,6 +93,12 @@ function parseEnvelope(input: FormatInput): ChangeEvent {
     after,
     beforeImage: beforeImageOf(before, after, common.primaryKey),
   });
+}
+
+/** Without a schema, the `columnTypes` option (per table) says how to decode columns. */
+function schemalessPlans(input: FormatInput, source: SourceInfo): EnvelopePlans {
+  const plan = input.tables.planFor(source.database, source.schema, source.table);
+  return { before: plan, after: plan };
 }
 
 function readImage(context: DecodeContext, message: JsonObject, field: 'before' | 'after', plan: EnvelopePlans['before'], path: Path, mongo: boolean): Row | null {
