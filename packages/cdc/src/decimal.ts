@@ -102,7 +102,7 @@ export class Decimal {
    *
    * @example
    * ```ts
-   * Decimal.parse('-1.00').toBytes(); // Uint8Array [0xff, 0x9c]
+   * Decimal.parse('-1.00').toBytes(); // Uint8Array [0x9c] (-100, minimal two's complement)
    * ```
    */
   toBytes(): Uint8Array {
