@@ -126,7 +126,7 @@ describe('input handling', () => {
   it('lossless off gives plain JSON numbers', () => {
     const text = debezium().replace('"ts_ms":1700000000100,', '"ts_ms":1700000000100,"ts_ns":1700000000100123456,');
     expect(parseChange(text).eventTimeNs).toBe(1700000000100123456n);
-    expect(parseChange(text, { lossless: false }).eventTimeNs).toBe(BigInt(1700000000100123456));
+    expect(parseChange(text, { lossless: false }).eventTimeNs).toBe(BigInt(Number("1700000000100123456"))) // rounded by JSON.parse;
   });
 });
 
