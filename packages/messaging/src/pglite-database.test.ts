@@ -7,18 +7,22 @@ import { ErrorCode, flushMicrotasks } from '@iap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteDatabase, type PgliteDatabase } from './pglite-database.js';
 
+// one data directory for the whole file: PGlite's initdb is the slow part, reopening is quick
+const root = mkdtempSync(join(tmpdir(), 'iap-pglite-'));
+const dataDir = join(root, 'data');
+let db: PgliteDatabase;
+
+beforeAll(async () => {
+  db = await createPgliteDatabase({ dataDir });
+  await db.query('CREATE TABLE t (x int)');
+}, 120_000);
+
+afterAll(async () => {
+  await db.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
 describe('PGlite gateway', () => {
-  let db: PgliteDatabase;
-
-  beforeAll(async () => {
-    db = await createPgliteDatabase();
-    await db.query('CREATE TABLE t (x int)');
-  }, 120_000);
-
-  afterAll(async () => {
-    await db.close();
-  });
-
   it('makes a plain query wait for another caller’s open transaction, never joining it', async () => {
     await db.query('DELETE FROM t');
     let release!: () => void;
@@ -97,29 +101,16 @@ describe('PGlite gateway', () => {
 });
 
 describe('PGlite data directory lock', () => {
-  const dirs: string[] = [];
-  afterAll(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('refuses a second gateway on the same directory, keeps data across reopen', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'iap-pglite-'));
-    dirs.push(dir);
-    const dataDir = join(dir, 'data');
-    const first = await createPgliteDatabase({ dataDir });
-    await first.query('CREATE TABLE kept (x int)');
     await expect(createPgliteDatabase({ dataDir })).rejects.toMatchObject({ code: ErrorCode.STORE_LOCKED });
-    await first.close();
-    await expect(first.query('SELECT 1')).rejects.toMatchObject({ code: ErrorCode.CLOSED });
-    const second = await createPgliteDatabase({ dataDir });
-    expect((await second.query(`SELECT to_regclass('kept') IS NOT NULL AS kept`)).rows).toEqual([{ kept: true }]);
-    await second.close();
+    await db.close();
+    await expect(db.query('SELECT 1')).rejects.toMatchObject({ code: ErrorCode.CLOSED });
+    db = await createPgliteDatabase({ dataDir });
+    expect((await db.query(`SELECT to_regclass('t') IS NOT NULL AS kept`)).rows).toEqual([{ kept: true }]);
   }, 120_000);
 
   it('refuses a directory another live process holds, and takes it over once that process is killed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'iap-pglite-'));
-    dirs.push(dir);
-    const dataDir = join(dir, 'data');
+    await db.close();
     const fixture = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'hold-pglite.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
@@ -133,8 +124,7 @@ describe('PGlite data directory lock', () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-    const db = await createPgliteDatabase({ dataDir });
+    db = await createPgliteDatabase({ dataDir });
     expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-    await db.close();
   }, 120_000);
 });

@@ -39,6 +39,12 @@ export interface RelayOptions {
   /** Most messages claimed per round (1-10,000). At most one message per partition key is in flight. @defaultValue `100` */
   batchSize?: number;
   /**
+   * Batches a started relay keeps in flight at once (1-16): while one is being published, the next
+   * is claimed, so database and broker round trips overlap. Batches never share a partition key.
+   * @defaultValue `2`
+   */
+  maxBatchesInFlight?: number;
+  /**
    * How long a claim is valid. The relay renews it every third of this while a publish runs; if the
    * relay dies, its messages are claimed again once it expires. @defaultValue `30_000`
    */
@@ -84,7 +90,7 @@ export interface RelayOptions {
 /** Options for {@link Relay.stop}. */
 export interface RelayStopOptions {
   /**
-   * How long to let the in-flight batch finish; then its publish is aborted and its unconfirmed
+   * How long to let the in-flight batches finish; then their publish is aborted and their unconfirmed
    * messages are released for another relay. @defaultValue `10_000`
    */
   timeoutMs?: number;
@@ -107,12 +113,13 @@ export interface Relay {
    */
   start(): void;
   /**
-   * Runs one claim → publish → acknowledge round now (serialised with the loop). For tests, scripts
+   * Runs one claim → publish → acknowledge round now (calls of `runOnce` run one at a time; a
+   * started loop keeps running beside them, like another relay). For tests, scripts
    * and benchmarks; a started relay needs no help.
    * @throws IapError `CLOSED` after `stop()`; `STORE_FAILED` when the database fails.
    */
   runOnce(): Promise<RelayBatchResult>;
-  /** Stops gracefully: finishes (or after `timeoutMs` releases) the in-flight batch, unlistens, clears timers. */
+  /** Stops gracefully: finishes (or after `timeoutMs` releases) the in-flight batches, unlistens, clears timers. */
   stop(options?: RelayStopOptions): Promise<void>;
   /** Same as `stop()` with defaults. Does not close the publisher or the database. */
   close(): Promise<void>;
@@ -126,6 +133,7 @@ interface ResolvedRelayOptions {
   readonly outbox: OutboxInternals;
   readonly publisher: Publisher;
   readonly batchSize: number;
+  readonly maxBatchesInFlight: number;
   readonly leaseMs: number;
   readonly publishTimeoutMs: number;
   readonly retry: RetryPolicy;
@@ -179,6 +187,7 @@ function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
     outbox,
     publisher,
     batchSize: integerOption('batchSize', options.batchSize ?? 100, 1, 10_000),
+    maxBatchesInFlight: integerOption('maxBatchesInFlight', options.maxBatchesInFlight ?? 2, 1, 16),
     leaseMs,
     publishTimeoutMs: integerOption('publishTimeoutMs', options.publishTimeoutMs ?? 60_000, 1, 3_600_000),
     retry: createRetryPolicy(options.retry ?? DEFAULT_RETRY),
@@ -277,11 +286,11 @@ export function createRelay(options: RelayOptions): Relay {
 
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
   let chain: Promise<unknown> = Promise.resolve();
-  let inFlightAbort: AbortController | undefined;
+  const inFlightAborts = new Set<AbortController>();
   let stopRequested = false;
-  let wakePending = false;
-  let wakeWaiter: (() => void) | undefined;
-  let loopPromise: Promise<void> | undefined;
+  let wakeGeneration = 0;
+  const waiters = new Set<() => void>();
+  let loopsPromise: Promise<unknown> | undefined;
   let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
   let metricsTimer: TimerHandle | undefined;
   let cleanupTimer: TimerHandle | undefined;
@@ -291,10 +300,8 @@ export function createRelay(options: RelayOptions): Relay {
   };
 
   const wake = (): void => {
-    wakePending = true;
-    const waiter = wakeWaiter;
-    wakeWaiter = undefined;
-    waiter?.();
+    wakeGeneration++;
+    for (const waiter of [...waiters]) waiter();
   };
 
   async function exec(what: string, text: string, params: unknown[]): Promise<number> {
@@ -343,7 +350,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (messages.length === 0) return outcomes;
 
     const abort = new AbortController();
-    inFlightAbort = abort;
+    inFlightAborts.add(abort);
     const ids = batch.map((c) => c.ref.id);
     let renewTimer: TimerHandle | undefined;
     const renew = (): void => {
@@ -379,7 +386,7 @@ export function createRelay(options: RelayOptions): Relay {
     } finally {
       if (renewTimer !== undefined) clock.clearTimeout(renewTimer);
       if (timeoutTimer !== undefined) clock.clearTimeout(timeoutTimer);
-      inFlightAbort = undefined;
+      inFlightAborts.delete(abort);
     }
     telemetry.histogram?.('iap.outbox.relay.publish.duration_ms', clock.now() - started, { relay: o.relayId });
 
@@ -497,31 +504,34 @@ export function createRelay(options: RelayOptions): Relay {
     return next;
   }
 
-  function waitForWake(delayMs: number): Promise<void> {
-    if (wakePending) {
-      wakePending = false;
-      return Promise.resolve();
-    }
+  /** Resolves on a wake-up after `seenGeneration`, or after `delayMs` (never, when undefined). */
+  function waitForWake(delayMs: number | undefined, seenGeneration: number): Promise<void> {
+    if (wakeGeneration !== seenGeneration || state !== 'running') return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = clock.setTimeout(() => {
-        wakeWaiter = undefined;
-        resolve();
-      }, delayMs);
-      wakeWaiter = () => {
-        clock.clearTimeout(timer);
-        wakePending = false;
+      let timer: TimerHandle | undefined;
+      const done = (): void => {
+        waiters.delete(done);
+        if (timer !== undefined) clock.clearTimeout(timer);
         resolve();
       };
+      waiters.add(done);
+      if (delayMs !== undefined) timer = clock.setTimeout(done, delayMs);
     });
   }
 
-  async function loop(): Promise<void> {
+  /**
+   * One pipeline slot. Slot 0 polls (adaptive backoff while idle); the other slots only run while
+   * there is more work than one batch, and otherwise sleep until a wake-up. Claims exclude every key
+   * with a message in flight, so slots never share a key.
+   */
+  async function loop(slot: number): Promise<void> {
     let idleDelay = 0;
     let errors = 0;
     while (state === 'running') {
+      const generation = wakeGeneration;
       let claimed = 0;
       try {
-        claimed = (await serialised()).claimed;
+        claimed = (await runBatch()).claimed;
         errors = 0;
       } catch (error) {
         errors++;
@@ -532,15 +542,16 @@ export function createRelay(options: RelayOptions): Relay {
       if (state !== 'running') break;
       if (claimed > 0) {
         idleDelay = 0;
-        wakePending = false;
+        // a full batch means more work than one slot: let the idle slots help
+        if (claimed === o.batchSize && waiters.size > 0) wake();
         continue;
       }
-      if (errors > 0) await waitForWake(Math.min(o.maxPollIntervalMs, o.minPollIntervalMs * 2 ** Math.min(errors, 20)));
+      if (errors > 0) await waitForWake(Math.min(o.maxPollIntervalMs, o.minPollIntervalMs * 2 ** Math.min(errors, 20)), generation);
+      else if (slot > 0) await waitForWake(undefined, generation);
       else {
         idleDelay = idleDelay === 0 ? o.minPollIntervalMs : Math.min(o.maxPollIntervalMs, idleDelay * 2);
-        const before = wakePending;
-        await waitForWake(idleDelay);
-        if (before || wakePending) idleDelay = 0;
+        await waitForWake(idleDelay, generation);
+        if (wakeGeneration !== generation) idleDelay = 0;
       }
     }
   }
@@ -601,7 +612,7 @@ export function createRelay(options: RelayOptions): Relay {
       }
       scheduleMetrics();
       scheduleCleanup();
-      loopPromise = loop();
+      loopsPromise = Promise.all(Array.from({ length: o.maxBatchesInFlight }, (_, slot) => loop(slot)));
     },
     runOnce() {
       if (state === 'stopping' || state === 'stopped') return Promise.reject(closedError());
@@ -611,7 +622,8 @@ export function createRelay(options: RelayOptions): Relay {
       if (state === 'stopped') return;
       const timeoutMs = stopOptions.timeoutMs ?? 10_000;
       if (state === 'stopping') {
-        await loopPromise;
+        await loopsPromise;
+        await chain;
         return;
       }
       state = 'stopping';
@@ -619,21 +631,20 @@ export function createRelay(options: RelayOptions): Relay {
       if (metricsTimer !== undefined) clock.clearTimeout(metricsTimer);
       if (cleanupTimer !== undefined) clock.clearTimeout(cleanupTimer);
       wake();
-      // let the in-flight batch finish; after timeoutMs, abort its publish and release what is unconfirmed
+      // let the in-flight batches finish; after timeoutMs, abort their publish and release what is unconfirmed
       let timer: TimerHandle | undefined;
-      const finished = chain.then(() => 'done' as const);
+      const finished = Promise.all([loopsPromise, chain]).then(() => 'done' as const);
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = clock.setTimeout(() => resolve('timeout'), timeoutMs);
       });
       const first = await Promise.race([finished, timedOut]);
       if (first === 'timeout') {
         stopRequested = true;
-        inFlightAbort?.abort();
+        for (const abort of inFlightAborts) abort.abort();
         await finished;
       }
       if (timer !== undefined) clock.clearTimeout(timer);
       stopRequested = true;
-      await loopPromise;
       const off = await unlisten;
       if (off) await off().catch(() => undefined);
       events.removeAllListeners();

@@ -37,7 +37,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
         last_error text,
         published_at timestamptz,
         dead_at timestamptz
-      ) WITH (fillfactor = 80, autovacuum_vacuum_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02)`,
+      ) WITH (fillfactor = 50, autovacuum_vacuum_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02)`,
       `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}outbox_pending_idx" ON ${n.outbox} (id) WHERE status = 'pending'`,
       `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}outbox_pending_key_idx" ON ${n.outbox} (partition_key, id) WHERE status = 'pending'`,
       `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}outbox_dead_idx" ON ${n.outbox} (id) WHERE status = 'dead'`,

@@ -68,8 +68,8 @@ candidates AS (
 UPDATE ${n.outbox} t
 SET claimed_by = $3, lease_until = ${ts('($1::float8 + $4::float8)')}, lease_token = token.value, attempts = t.attempts + 1,
     unfinished_claims = CASE WHEN t.claimed_by IS NULL THEN 0 ELSE t.unfinished_claims + 1 END
-FROM candidates, token
-WHERE t.id = candidates.id
+FROM token
+WHERE t.id = ANY (ARRAY(SELECT id FROM candidates))
 RETURNING t.id::text AS id, t.message_id, t.destination, t.partition_key, t.headers, t.envelope, t.attempts, t.unfinished_claims,
   ${ms('t.created_at')} AS created_at_ms, token.value::text AS lease_token`,
     // $1 ids, $2 lease token

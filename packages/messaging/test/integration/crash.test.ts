@@ -144,8 +144,8 @@ describe.skipIf(!service.available)(`crash test on PostgreSQL (${TOTAL} messages
     expect(Number((await pool.query(`SELECT count(*) AS n FROM "${schema}".effects`)).rows[0].n)).toBe(TOTAL);
     const duplicates = deliveries.length - TOTAL;
     expect(skipped).toBe(duplicates);
-    // duplicates only from batches in flight at a kill
-    expect(duplicates).toBeLessThanOrEqual(kills * BATCH);
+    // duplicates only from batches in flight at a kill (a relay keeps up to two in flight)
+    expect(duplicates).toBeLessThanOrEqual(kills * BATCH * 2);
 
     // per key: 0, 1, 2, ... in order; a duplicate can only repeat the message just delivered
     const lastByKey = new Map<string, number>();
