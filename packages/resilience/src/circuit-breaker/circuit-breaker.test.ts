@@ -2,7 +2,7 @@ import { ErrorCode, IapError, ManualClock, abortedError, flushMicrotasks } from 
 import { describe, expect, it, vi } from 'vitest';
 import { deferred, settle } from '../__fixtures__/deferred.js';
 import { isCircuitIsolatedError } from '../errors/circuit-isolated-error.js';
-import { CircuitOpenError, isCircuitOpenError } from '../errors/circuit-open-error.js';
+import { isCircuitOpenError, type CircuitOpenError } from '../errors/circuit-open-error.js';
 import type { CircuitBreakerEvents } from './circuit-breaker-events.js';
 import type { CircuitBreakerOptions } from './circuit-breaker-options.js';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';

@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ErrorCode, IapError, ManualClock, flushMicrotasks, seededRandom } from '@iap/core';
 import { describe, expect, it, vi } from 'vitest';
 import { settle } from '../__fixtures__/deferred.js';
@@ -182,6 +187,28 @@ describe('createRetry', () => {
     expect(() => createRetry({ shouldRetry: 5 as never })).toThrow(/shouldRetry must be a function/);
     expect(() => createRetry({ budget: {} as never })).toThrow(/budget must come from createRetryBudget/);
   });
+});
+
+describe('the wait between attempts', () => {
+  it('keeps a Node process alive while awaited (systemClock timers are otherwise unref\'d)', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'iap-retry-'));
+    try {
+      const script = join(directory, 'script.mts');
+      const source = fileURLToPath(new URL('./retry.ts', import.meta.url));
+      writeFileSync(
+        script,
+        `import { createRetry } from ${JSON.stringify(source)};
+let attempts = 0;
+const policy = createRetry({ maxAttempts: 2, backoff: { kind: 'constant', delayMs: 100 }, jitter: 'none' });
+console.log(await policy.execute(() => (++attempts === 1 ? Promise.reject(new Error('first attempt fails')) : 'second attempt ran')));`,
+      );
+      const child = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', timeout: 30_000 });
+      expect(child.stderr).not.toContain('Error');
+      expect(child.stdout.trim()).toBe('second attempt ran');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe('retry budget', () => {
