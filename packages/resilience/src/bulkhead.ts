@@ -6,7 +6,14 @@ import { checkInteger, checkPositive, invalidOptions } from './internal/options.
 import type { ExecutionContext, Policy } from './policy.js';
 import { rejection } from './internal/rejection.js';
 
-/** Options for {@link createBulkhead}. */
+/**
+ * Options for {@link createBulkhead}.
+ *
+ * @example
+ * ```ts
+ * const options: BulkheadOptions = { maxConcurrent: 8, maxQueue: 50, queueTimeoutMs: 500 };
+ * ```
+ */
 export interface BulkheadOptions {
   /** Calls allowed to run at the same time. */
   maxConcurrent: number;
@@ -20,13 +27,27 @@ export interface BulkheadOptions {
   onListenerError?: (error: unknown, event: string) => void;
 }
 
-/** Events of a bulkhead. */
+/**
+ * Events of a bulkhead.
+ *
+ * @example
+ * ```ts
+ * erpSlots.on('rejected', (e) => metrics.count('erp.bulkhead_rejected', { reason: e.reason }));
+ * ```
+ */
 export interface BulkheadEvents {
   /** A call was rejected. */
   rejected: { readonly reason: BulkheadRejectionReason; readonly active: number; readonly queued: number };
 }
 
-/** A point-in-time view of a bulkhead. */
+/**
+ * A point-in-time view of a bulkhead.
+ *
+ * @example
+ * ```ts
+ * const { active, queued } = erpSlots.stats();
+ * ```
+ */
 export interface BulkheadStats {
   readonly active: number;
   readonly queued: number;
@@ -34,7 +55,15 @@ export interface BulkheadStats {
   readonly maxQueue: number;
 }
 
-/** A bulkhead; create one with {@link createBulkhead}. */
+/**
+ * A bulkhead; create one with {@link createBulkhead}.
+ *
+ * @example
+ * ```ts
+ * const erpSlots: Bulkhead = createBulkhead({ maxConcurrent: 4 });
+ * console.log(erpSlots.stats().active);
+ * ```
+ */
 export interface Bulkhead extends Policy, TypedEventSource<BulkheadEvents> {
   stats(): BulkheadStats;
 }

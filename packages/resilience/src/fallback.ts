@@ -13,18 +13,39 @@ interface FallbackCommonOptions {
   onListenerError?: (error: unknown, event: string) => void;
 }
 
-/** Options for {@link createFallback}: a fixed `value`, or a `fallback` function of the error. */
+/**
+ * Options for {@link createFallback}: a fixed `value`, or a `fallback` function of the error.
+ *
+ * @example
+ * ```ts
+ * const options: FallbackOptions<null> = { value: null, shouldHandle: isCircuitOpenError };
+ * ```
+ */
 export type FallbackOptions<TFallback> =
   | (FallbackCommonOptions & { readonly value: TFallback })
   | (FallbackCommonOptions & { readonly fallback: (error: unknown, context: ExecutionContext<unknown>) => TFallback | PromiseLike<TFallback> });
 
-/** Events of a fallback policy. */
+/**
+ * Events of a fallback policy.
+ *
+ * @example
+ * ```ts
+ * cachedPrices.on('fallback', (e) => log.warn({ error: e.error }, 'served prices from cache'));
+ * ```
+ */
 export interface FallbackEvents {
   /** The fallback answered instead of the call. */
   fallback: { readonly error: unknown };
 }
 
-/** A fallback policy; create one with {@link createFallback}. Its calls resolve to the call's result or the fallback's. */
+/**
+ * A fallback policy; create one with {@link createFallback}. Its calls resolve to the call's result or the fallback's.
+ *
+ * @example
+ * ```ts
+ * const cachedPrices: Fallback<Price[]> = createFallback({ fallback: () => priceCache.all() });
+ * ```
+ */
 export interface Fallback<TFallback> extends Policy<TFallback>, TypedEventSource<FallbackEvents> {}
 
 const COMPONENT = 'fallback';

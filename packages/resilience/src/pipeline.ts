@@ -2,7 +2,15 @@ import { EMPTY_CONTEXT } from './internal/empty-context.js';
 import { invalidOptions } from './internal/options.js';
 import type { ExecutionContext, Policy, PolicyExtra } from './policy.js';
 
-/** The policy returned by {@link pipeline}. */
+/**
+ * The policy returned by {@link pipeline}.
+ *
+ * @example
+ * ```ts
+ * const crm: Pipeline = pipeline(createRetry(), createCircuitBreaker({ name: 'crm' }));
+ * console.log(crm.policies.length); // 2
+ * ```
+ */
 export interface Pipeline<TExtra = never> extends Policy<TExtra> {
   /** The composed policies, outermost first. */
   readonly policies: readonly Policy<unknown>[];

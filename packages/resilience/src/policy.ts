@@ -49,5 +49,10 @@ export interface Policy<TExtra = never> {
 /**
  * The `TExtra` of a policy type: what it may return instead of the function's result (`unknown`
  * for a hand-written policy that does not declare it).
+ *
+ * @example
+ * ```ts
+ * type Extra = PolicyExtra<Fallback<null>>; // null
+ * ```
  */
 export type PolicyExtra<P> = P extends { readonly [policyExtra]?: infer TExtra } ? TExtra : never;

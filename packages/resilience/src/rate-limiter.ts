@@ -17,7 +17,14 @@ interface RateLimiterCommonOptions {
   onListenerError?: (error: unknown, event: string) => void;
 }
 
-/** A token bucket: holds up to `capacity` tokens, refilled continuously at `refillPerSecond`; a call takes one. */
+/**
+ * A token bucket: holds up to `capacity` tokens, refilled continuously at `refillPerSecond`; a call takes one.
+ *
+ * @example
+ * ```ts
+ * const stripe: TokenBucketOptions = { kind: 'token-bucket', name: 'stripe', capacity: 25, refillPerSecond: 25 };
+ * ```
+ */
 export interface TokenBucketOptions extends RateLimiterCommonOptions {
   readonly kind: 'token-bucket';
   /** The most tokens the bucket holds (the largest burst). */
@@ -28,7 +35,14 @@ export interface TokenBucketOptions extends RateLimiterCommonOptions {
   initialTokens?: number;
 }
 
-/** A sliding window: at most `limit` permits over the last `windowMs`, counted in `bucketCount` fixed buckets. */
+/**
+ * A sliding window: at most `limit` permits over the last `windowMs`, counted in `bucketCount` fixed buckets.
+ *
+ * @example
+ * ```ts
+ * const hubspot: SlidingWindowOptions = { kind: 'sliding-window', name: 'hubspot', limit: 100, windowMs: 10_000, bucketCount: 20 };
+ * ```
+ */
 export interface SlidingWindowOptions extends RateLimiterCommonOptions {
   readonly kind: 'sliding-window';
   /** Permits allowed per window. */
@@ -38,19 +52,48 @@ export interface SlidingWindowOptions extends RateLimiterCommonOptions {
   bucketCount?: number;
 }
 
-/** Options for {@link createRateLimiter}. */
+/**
+ * Options for {@link createRateLimiter}.
+ *
+ * @example
+ * ```ts
+ * const options: RateLimiterOptions = { kind: 'sliding-window', name: 'hubspot', limit: 100, windowMs: 10_000 };
+ * ```
+ */
 export type RateLimiterOptions = TokenBucketOptions | SlidingWindowOptions;
 
-/** The answer of `tryAcquire`: admitted, or when to come back. */
+/**
+ * The answer of `tryAcquire`: admitted, or when to come back.
+ *
+ * @example
+ * ```ts
+ * const decision: RateLimitDecision = limiter.tryAcquire();
+ * if (!decision.allowed) res.setHeader('Retry-After', Math.ceil(decision.retryAfterMs / 1000));
+ * ```
+ */
 export type RateLimitDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
-/** Events of a rate limiter. */
+/**
+ * Events of a rate limiter.
+ *
+ * @example
+ * ```ts
+ * limiter.on('rejected', (e) => metrics.count('hubspot.rate_limited', { permits: e.permits }));
+ * ```
+ */
 export interface RateLimiterEvents {
   /** A request was refused. */
   rejected: { readonly permits: number; readonly retryAfterMs: number };
 }
 
-/** A rate limiter; create one with {@link createRateLimiter}. */
+/**
+ * A rate limiter; create one with {@link createRateLimiter}.
+ *
+ * @example
+ * ```ts
+ * const limiter: RateLimiter = createRateLimiter({ kind: 'token-bucket', capacity: 10, refillPerSecond: 5 });
+ * ```
+ */
 export interface RateLimiter extends Policy, TypedEventSource<RateLimiterEvents> {
   readonly name: string;
   /**

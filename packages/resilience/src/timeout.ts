@@ -11,10 +11,22 @@ import { rejection } from './internal/rejection.js';
  *   policy waits for the callee to stop; a callee that still returns a value has its value returned.
  * - `aggressive`: at the deadline the signal aborts and the call rejects at once with
  *   `TimeoutError`; whatever the callee does later is ignored.
+ *
+ * @example
+ * ```ts
+ * const strategy: TimeoutStrategy = calleeHonoursSignal ? 'cooperative' : 'aggressive';
+ * ```
  */
 export type TimeoutStrategy = 'cooperative' | 'aggressive';
 
-/** Options for {@link createTimeout}. */
+/**
+ * Options for {@link createTimeout}.
+ *
+ * @example
+ * ```ts
+ * const options: TimeoutOptions = { timeoutMs: 2_000, strategy: 'cooperative' };
+ * ```
+ */
 export interface TimeoutOptions {
   /** The deadline of each call, in milliseconds. */
   timeoutMs: number;
@@ -26,13 +38,27 @@ export interface TimeoutOptions {
   onListenerError?: (error: unknown, event: string) => void;
 }
 
-/** Events of a timeout policy. */
+/**
+ * Events of a timeout policy.
+ *
+ * @example
+ * ```ts
+ * timeout.on('timeout', (e) => metrics.count('crm.timeout', { timeoutMs: e.timeoutMs }));
+ * ```
+ */
 export interface TimeoutEvents {
   /** A call reached its deadline. */
   timeout: { readonly timeoutMs: number; readonly strategy: TimeoutStrategy };
 }
 
-/** A timeout policy; create one with {@link createTimeout}. */
+/**
+ * A timeout policy; create one with {@link createTimeout}.
+ *
+ * @example
+ * ```ts
+ * const timeout: Timeout = createTimeout({ timeoutMs: 1_500, strategy: 'aggressive' });
+ * ```
+ */
 export interface Timeout extends Policy, TypedEventSource<TimeoutEvents> {
   readonly timeoutMs: number;
   readonly strategy: TimeoutStrategy;

@@ -1,7 +1,14 @@
 import { invalidOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 
-/** Options for {@link withPolicy}. */
+/**
+ * Options for {@link withPolicy}.
+ *
+ * @example
+ * ```ts
+ * const options: WithPolicyOptions = { signal: (args) => (args.at(-1) as { signal?: AbortSignal } | undefined)?.signal };
+ * ```
+ */
 export interface WithPolicyOptions {
   /** Picks the caller's abort signal from the method's arguments, so policies can stop waiting. @defaultValue none */
   signal?: (args: readonly unknown[]) => AbortSignal | undefined;

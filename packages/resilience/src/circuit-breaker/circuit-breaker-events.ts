@@ -5,10 +5,22 @@
  * - `half-open`: up to `halfOpenMaxCalls` trial calls run, the rest are rejected;
  * - `isolated`: an operator holds it open (`isolate()`); calls are rejected with `CircuitIsolatedError`;
  * - `disabled`: every call runs and nothing is counted (`disable()`).
+ *
+ * @example
+ * ```ts
+ * const healthy = (state: CircuitState): boolean => state === 'closed' || state === 'disabled';
+ * ```
  */
 export type CircuitState = 'closed' | 'open' | 'half-open' | 'isolated' | 'disabled';
 
-/** Why a circuit breaker changed state. */
+/**
+ * Why a circuit breaker changed state.
+ *
+ * @example
+ * ```ts
+ * breaker.on('stateChange', (e) => { if (e.reason === 'half-open-timeout') log.warn('a trial call hung'); });
+ * ```
+ */
 export type CircuitTransitionReason =
   | 'consecutive-failures'
   | 'failure-rate'
@@ -25,7 +37,15 @@ export type CircuitTransitionReason =
   | 'reset'
   | 'state-store';
 
-/** Events of a circuit breaker. Payloads are only built when somebody listens. */
+/**
+ * Events of a circuit breaker. Payloads are only built when somebody listens.
+ *
+ * @example
+ * ```ts
+ * breaker.on('stateChange', (e) => metrics.gauge('breaker.open', e.to === 'open' ? 1 : 0));
+ * breaker.on('rejected', (e) => metrics.count('breaker.rejected', { state: e.state }));
+ * ```
+ */
 export interface CircuitBreakerEvents {
   /** Every transition. `generation` is the new state's generation. */
   stateChange: { readonly from: CircuitState; readonly to: CircuitState; readonly reason: CircuitTransitionReason; readonly generation: number; readonly atMs: number };
@@ -43,7 +63,14 @@ export interface CircuitBreakerEvents {
   stateStoreError: { readonly operation: 'read' | 'write'; readonly error: unknown };
 }
 
-/** A point-in-time view of a circuit breaker, from `stats()`. */
+/**
+ * A point-in-time view of a circuit breaker, from `stats()`.
+ *
+ * @example
+ * ```ts
+ * const { state, failureRate, rejected } = breaker.stats();
+ * ```
+ */
 export interface CircuitBreakerStats {
   readonly name: string;
   readonly state: CircuitState;

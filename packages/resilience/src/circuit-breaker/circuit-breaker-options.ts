@@ -3,19 +3,39 @@ import { checkFunction, checkInteger, checkName, checkPositive, checkRatio, inva
 import type { CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
 import type { CircuitStateStore } from './circuit-state-store.js';
 
-/** How a call ended, as the breaker counts it. `ignored` counts as neither success nor failure. */
+/**
+ * How a call ended, as the breaker counts it. `ignored` counts as neither success nor failure.
+ *
+ * @example
+ * ```ts
+ * const classifyError = (error: unknown): CallOutcome => (isNotFound(error) ? 'success' : 'failure');
+ * ```
+ */
 export type CallOutcome = 'success' | 'failure' | 'ignored';
 
 /**
  * The sliding window the failure rate and slow-call rate are computed over:
  * - `count`: the last `size` calls;
  * - `time`: the last `durationMs`, made of `bucketCount` fixed buckets (O(1) per call).
+ *
+ * @example
+ * ```ts
+ * const lastHundredCalls: CircuitWindowOptions = { kind: 'count', size: 100 };
+ * const lastTenSeconds: CircuitWindowOptions = { kind: 'time', durationMs: 10_000, bucketCount: 10 };
+ * ```
  */
 export type CircuitWindowOptions =
   | { readonly kind: 'count'; readonly size: number }
   | { readonly kind: 'time'; readonly durationMs: number; readonly bucketCount?: number };
 
-/** Options for {@link createCircuitBreaker}. Every way to trip is optional; any one that fires opens the circuit. */
+/**
+ * Options for {@link createCircuitBreaker}. Every way to trip is optional; any one that fires opens the circuit.
+ *
+ * @example
+ * ```ts
+ * const options: CircuitBreakerOptions = { name: 'crm', window: { kind: 'count', size: 50 }, failureRateThreshold: 0.5, openDurationMs: 15_000 };
+ * ```
+ */
 export interface CircuitBreakerOptions {
   /** Name used in errors, events and as the state-store key. @defaultValue `'circuit-breaker'` */
   name?: string;

@@ -1,6 +1,13 @@
 import { invalidOptions } from '../internal/options.js';
 
-/** The window contents inside a {@link CircuitBreakerSnapshot}. */
+/**
+ * The window contents inside a {@link CircuitBreakerSnapshot}.
+ *
+ * @example
+ * ```ts
+ * const window: CircuitWindowSnapshot | null = breaker.toSnapshot().window;
+ * ```
+ */
 export type CircuitWindowSnapshot =
   | {
       readonly kind: 'count';
@@ -23,6 +30,12 @@ export type CircuitWindowSnapshot =
  * `snapshot` option of a new breaker (a serverless function saving its breaker between
  * invocations). A half-open breaker is saved as open with `openUntilMs` = `takenAtMs`, so the new
  * breaker admits trial calls at once; in-flight calls are not part of a snapshot.
+ *
+ * @example
+ * ```ts
+ * const saved: CircuitBreakerSnapshot = breaker.toSnapshot();
+ * await kv.set('breaker:erp', JSON.stringify(saved));
+ * ```
  */
 export interface CircuitBreakerSnapshot {
   readonly formatVersion: 1;
@@ -57,6 +70,12 @@ function checkCountArray(value: unknown, path: string): void {
  * Checks that `value` has the shape of a {@link CircuitBreakerSnapshot} (it may come from JSON).
  *
  * @throws IapError `INVALID_OPTIONS` naming the first bad field.
+ *
+ * @example
+ * ```ts
+ * const snapshot = validateCircuitBreakerSnapshot(JSON.parse(await kv.get('breaker:erp')));
+ * const breaker = createCircuitBreaker({ name: 'erp', snapshot });
+ * ```
  */
 export function validateCircuitBreakerSnapshot(value: unknown): CircuitBreakerSnapshot {
   if (typeof value !== 'object' || value === null) fail('', 'an object');

@@ -12,7 +12,16 @@ import { validateCircuitBreakerSnapshot, type CircuitBreakerSnapshot } from './c
 import type { SharedCircuitState } from './circuit-state-store.js';
 import { rejection } from '../internal/rejection.js';
 
-/** A handle returned by `isolate()`; the breaker stays isolated until every handle is released. */
+/**
+ * A handle returned by `isolate()`; the breaker stays isolated until every handle is released.
+ *
+ * @example
+ * ```ts
+ * const maintenance: CircuitIsolation = breaker.isolate();
+ * // ... ERP maintenance window ...
+ * maintenance.release();
+ * ```
+ */
 export interface CircuitIsolation {
   /** Releases this isolation (idempotent). The last release closes the circuit. */
   release(): void;
@@ -21,6 +30,12 @@ export interface CircuitIsolation {
 /**
  * A circuit breaker: stops calling a failing dependency, lets a few trial calls through after a
  * while, and closes again when they succeed. Create one with {@link createCircuitBreaker}.
+ *
+ * @example
+ * ```ts
+ * const breaker: CircuitBreaker = createCircuitBreaker({ name: 'erp' });
+ * if (breaker.state === 'open') log.warn('ERP calls are failing fast');
+ * ```
  */
 export interface CircuitBreaker extends Policy, TypedEventSource<CircuitBreakerEvents> {
   /** The `name` option. */

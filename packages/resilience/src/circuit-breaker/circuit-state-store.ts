@@ -2,6 +2,12 @@
  * The part of a circuit breaker's state that several processes share through a
  * {@link CircuitStateStore}. Windows (failure counts) stay local to each process; only the
  * decisions are shared.
+ *
+ * @example
+ * ```ts
+ * const shared: SharedCircuitState | undefined = await store.read('erp');
+ * if (shared?.state === 'open') console.log(`ERP open until ${new Date(shared.openUntilMs).toISOString()}`);
+ * ```
  */
 export interface SharedCircuitState {
   /** Increases by one with every write; writes are compare-and-set on it. */

@@ -1,6 +1,14 @@
 import type { CircuitStateStore, SharedCircuitState } from './circuit-state-store.js';
 
-/** A {@link CircuitStateStore} kept in memory, with a peek for tests and diagnostics. */
+/**
+ * A {@link CircuitStateStore} kept in memory, with a peek for tests and diagnostics.
+ *
+ * @example
+ * ```ts
+ * const store: InMemoryCircuitStateStore = createInMemoryCircuitStateStore();
+ * store.peek('erp'); // { version, state, openUntilMs, trips, updatedAtMs } or undefined
+ * ```
+ */
 export interface InMemoryCircuitStateStore extends CircuitStateStore {
   /** The stored state of `key` right now (synchronous). */
   peek(key: string): SharedCircuitState | undefined;

@@ -1,6 +1,13 @@
 import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
 
-/** Why a bulkhead rejected a call. */
+/**
+ * Why a bulkhead rejected a call.
+ *
+ * @example
+ * ```ts
+ * if (isBulkheadRejectedError(error) && error.reason === 'queue-timeout') metrics.count('erp.queue_timeout');
+ * ```
+ */
 export type BulkheadRejectionReason = 'queue-full' | 'queue-timeout';
 
 /**

@@ -1,6 +1,13 @@
 import { ErrorCode, IapError, hasErrorCode, readRetryAfterMs } from '@iap/core';
 
-/** Why a retry policy stopped retrying (mirrors core's `RetryDecision` reasons). */
+/**
+ * Why a retry policy stopped retrying (mirrors core's `RetryDecision` reasons).
+ *
+ * @example
+ * ```ts
+ * if (isRetryExhaustedError(error) && error.reason === 'retry_after_exceeds_caps') scheduleLater(error.retryAfterMs);
+ * ```
+ */
 export type RetryGiveUpReason = 'max_attempts' | 'max_elapsed' | 'retry_after_exceeds_caps';
 
 /**

@@ -2,7 +2,14 @@ import { systemClock, type Clock } from '@iap/core';
 import { BucketWindow } from '../internal/bucket-window.js';
 import { checkInteger, checkNonNegative, checkPositive, checkRatio, invalidOptions } from '../internal/options.js';
 
-/** Options for {@link createRetryBudget}. */
+/**
+ * Options for {@link createRetryBudget}.
+ *
+ * @example
+ * ```ts
+ * const options: RetryBudgetOptions = { retryRatio: 0.2, minRetriesPerWindow: 5, windowMs: 30_000 };
+ * ```
+ */
 export interface RetryBudgetOptions {
   /** Retries allowed as a fraction of calls in the window (0 < r <= 1). @defaultValue `0.1` */
   retryRatio?: number;
@@ -16,7 +23,14 @@ export interface RetryBudgetOptions {
   clock?: Clock;
 }
 
-/** A point-in-time view of a {@link RetryBudget}. */
+/**
+ * A point-in-time view of a {@link RetryBudget}.
+ *
+ * @example
+ * ```ts
+ * const { calls, retries, allowedRetries } = budget.stats();
+ * ```
+ */
 export interface RetryBudgetStats {
   /** First attempts counted in the window. */
   readonly calls: number;
@@ -30,6 +44,12 @@ export interface RetryBudgetStats {
  * A retry budget: retries may make up at most `retryRatio` of recent calls (plus a small floor),
  * so when a dependency is down, retries stop multiplying the load on it (no retry storm). Share one
  * budget between the retry policies that call the same dependency.
+ *
+ * @example
+ * ```ts
+ * const budget: RetryBudget = createRetryBudget();
+ * if (!budget.tryAcquireRetry()) throw lastError;
+ * ```
  */
 export interface RetryBudget {
   /** Counts a first attempt. Retry policies call it; call it yourself for calls made without one. */

@@ -27,6 +27,11 @@ import { rejection } from '../internal/rejection.js';
 /**
  * Options for {@link createRetry}: core's retry policy (`maxAttempts`, `backoff`, `maxDelayMs`,
  * `maxElapsedMs`, `jitter`, with core's defaults) plus what to retry.
+ *
+ * @example
+ * ```ts
+ * const options: RetryOptions = { maxAttempts: 4, jitter: 'equal', shouldRetry: (error) => !isValidationError(error) };
+ * ```
  */
 export interface RetryOptions extends RetryPolicyOptions {
   /**
@@ -49,10 +54,24 @@ export interface RetryOptions extends RetryPolicyOptions {
   onListenerError?: (error: unknown, event: string) => void;
 }
 
-/** Why a retry policy stopped without success. */
+/**
+ * Why a retry policy stopped without success.
+ *
+ * @example
+ * ```ts
+ * retryErp.on('giveUp', (e) => metrics.count('retry.give_up', { reason: e.reason satisfies RetryStopReason }));
+ * ```
+ */
 export type RetryStopReason = RetryGiveUpReason | 'non-retriable' | 'budget' | 'aborted';
 
-/** Events of a retry policy. */
+/**
+ * Events of a retry policy.
+ *
+ * @example
+ * ```ts
+ * retryErp.on('giveUp', (e) => log.error({ attempts: e.attempts, reason: e.reason }, 'ERP call failed'));
+ * ```
+ */
 export interface RetryEvents {
   /** A retry is scheduled after attempt `attempt` failed (with `error`, or with a `result` that `shouldRetryResult` rejected). */
   retry: { readonly attempt: number; readonly delayMs: number; readonly fromRetryAfter: boolean; readonly error: unknown; readonly result: unknown };
@@ -60,7 +79,15 @@ export interface RetryEvents {
   giveUp: { readonly attempts: number; readonly reason: RetryStopReason; readonly error: unknown };
 }
 
-/** A retry policy; create one with {@link createRetry}. */
+/**
+ * A retry policy; create one with {@link createRetry}.
+ *
+ * @example
+ * ```ts
+ * const retryErp: Retry = createRetry({ maxAttempts: 3 });
+ * console.log(retryErp.policy.backoff);
+ * ```
+ */
 export interface Retry extends Policy, TypedEventSource<RetryEvents> {
   /** The resolved core retry policy (plain data). */
   readonly policy: RetryPolicy;
@@ -266,7 +293,14 @@ export function createRetry(options: RetryOptions = {}): Retry {
   return new RetryImpl(options);
 }
 
-/** Options of the one-off {@link retry} function. */
+/**
+ * Options of the one-off {@link retry} function.
+ *
+ * @example
+ * ```ts
+ * await retry(() => syncContacts(), { maxAttempts: 3, signal: AbortSignal.timeout(10_000) });
+ * ```
+ */
 export interface RetryCallOptions extends RetryOptions {
   /** Aborts the call and the wait between attempts. @defaultValue none */
   signal?: AbortSignal;
