@@ -24,7 +24,7 @@ function mustOnlyFailWithCdcParseError(value: CdcInput, key?: CdcInput): void {
     } catch (error) {
       thrown = error;
     }
-    if (thrown !== undefined && !isCdcParseError(thrown)) throw new Error(`a non-CdcParseError escaped: ${String(thrown)}`, { cause: thrown });
+    if (thrown !== undefined && !isCdcParseError(thrown)) throw new Error("a non-CdcParseError escaped", { cause: thrown });
     // the engine's safety net wraps unexpected failures (bugs) as invalid-input with a cause: there must be none
     if (isCdcParseError(thrown) && thrown.reason === 'invalid-input' && thrown.cause !== undefined) throw new Error('an internal failure was wrapped', { cause: thrown.cause });
     const result = parser.safeParse(value, { key });
@@ -131,7 +131,7 @@ describe('fuzzing: malformed messages only ever produce CdcParseError', () => {
         const paths = pathsOf(value);
         const mutated = replaceAt(value, paths[node % paths.length]!, replacement, remove);
         const input = asText ? stringifyWithBigints(mutated) : mutated;
-        mustOnlyFailWithCdcParseError((input ?? null) as CdcInput);
+        mustOnlyFailWithCdcParseError(input ?? null);
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),
       { seed: 1126, numRuns: 1500 },
