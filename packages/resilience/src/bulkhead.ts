@@ -5,6 +5,7 @@ import { EventHub } from './internal/event-hub.js';
 import { checkInteger, checkPositive, invalidOptions } from './internal/options.js';
 import type { ExecutionContext, Policy } from './policy.js';
 import { rejection } from './internal/rejection.js';
+import { notAFunction } from './internal/not-a-function.js';
 
 /**
  * Options for {@link createBulkhead}.
@@ -114,6 +115,7 @@ class BulkheadImpl implements Bulkhead {
   }
 
   execute<T, TData = undefined>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context?: ExecutionContext<TData>): Promise<T> {
+    if (typeof fn !== 'function') return notAFunction('bulkhead');
     const ctx = context ?? (EMPTY_CONTEXT as ExecutionContext<TData>);
     if (ctx.signal?.aborted) return Promise.reject(abortedError(ctx.signal, 'call'));
     if (this.#active < this.#maxConcurrent) {

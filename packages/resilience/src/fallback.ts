@@ -4,6 +4,7 @@ import { EventHub } from './internal/event-hub.js';
 import { checkFunction, invalidOptions } from './internal/options.js';
 import type { ExecutionContext, Policy } from './policy.js';
 import { rejection } from './internal/rejection.js';
+import { notAFunction } from './internal/not-a-function.js';
 
 /** Options shared by both fallback forms. */
 interface FallbackCommonOptions {
@@ -80,6 +81,7 @@ class FallbackImpl<TFallback> implements Fallback<TFallback> {
   }
 
   execute<T, TData = undefined>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context?: ExecutionContext<TData>): Promise<T | TFallback> {
+    if (typeof fn !== 'function') return notAFunction('fallback');
     const ctx = context ?? (EMPTY_CONTEXT as ExecutionContext<TData>);
     let result: T | PromiseLike<T>;
     try {

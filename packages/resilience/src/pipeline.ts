@@ -1,6 +1,7 @@
 import { EMPTY_CONTEXT } from './internal/empty-context.js';
 import { invalidOptions } from './internal/options.js';
 import type { ExecutionContext, Policy, PolicyExtra } from './policy.js';
+import { notAFunction } from './internal/not-a-function.js';
 
 /**
  * The policy returned by {@link pipeline}.
@@ -24,6 +25,7 @@ class PipelineImpl implements Pipeline<unknown> {
   }
 
   execute<T, TData = undefined>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context?: ExecutionContext<TData>): Promise<unknown> {
+    if (typeof fn !== 'function') return notAFunction('pipeline');
     return this.#run(0, fn, context ?? (EMPTY_CONTEXT as ExecutionContext<TData>));
   }
 

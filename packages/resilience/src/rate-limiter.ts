@@ -6,6 +6,7 @@ import { EventHub } from './internal/event-hub.js';
 import { checkInteger, checkName, checkNonNegative, checkPositive, invalidOptions } from './internal/options.js';
 import type { ExecutionContext, Policy } from './policy.js';
 import { rejection } from './internal/rejection.js';
+import { notAFunction } from './internal/not-a-function.js';
 
 /** Options shared by every rate limiter kind. */
 interface RateLimiterCommonOptions {
@@ -134,6 +135,7 @@ abstract class RateLimiterBase implements RateLimiter {
   }
 
   execute<T, TData = undefined>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context?: ExecutionContext<TData>): Promise<T> {
+    if (typeof fn !== 'function') return notAFunction('rate limiter');
     const decision = this.tryAcquire(1);
     if (!decision.allowed) return Promise.reject(new RateLimitedError(this.name, decision.retryAfterMs, 1));
     try {

@@ -5,6 +5,7 @@ import { EventHub } from './internal/event-hub.js';
 import { checkPositive, invalidOptions } from './internal/options.js';
 import type { ExecutionContext, Policy } from './policy.js';
 import { rejection } from './internal/rejection.js';
+import { notAFunction } from './internal/not-a-function.js';
 
 /**
  * - `cooperative`: at the deadline the callee's `signal` aborts (reason: a `TimeoutError`) and the
@@ -86,6 +87,7 @@ class TimeoutImpl implements Timeout {
   }
 
   execute<T, TData = undefined>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context?: ExecutionContext<TData>): Promise<T> {
+    if (typeof fn !== 'function') return notAFunction('timeout');
     const ctx = context ?? (EMPTY_CONTEXT as ExecutionContext<TData>);
     const parent = ctx.signal;
     if (parent?.aborted) return Promise.reject(abortedError(parent, 'call'));

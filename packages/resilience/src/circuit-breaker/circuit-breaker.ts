@@ -11,6 +11,7 @@ import { resolveCircuitBreakerOptions, type CallOutcome, type CircuitBreakerOpti
 import { validateCircuitBreakerSnapshot, type CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
 import type { SharedCircuitState } from './circuit-state-store.js';
 import { rejection } from '../internal/rejection.js';
+import { notAFunction } from '../internal/not-a-function.js';
 
 /**
  * A handle returned by `isolate()`; the breaker stays isolated until every handle is released.
@@ -143,6 +144,7 @@ class CircuitBreakerImpl implements CircuitBreaker {
   // ------------------------------------------------------------------ calls
 
   execute<T, TData = undefined>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context?: ExecutionContext<TData>): Promise<T> {
+    if (typeof fn !== 'function') return notAFunction('circuit breaker');
     if (this.#fast) {
       // closed, nothing to time: no closure, no timer, no clock read; handlers are per generation
       let result: T | PromiseLike<T>;

@@ -23,6 +23,7 @@ import { checkFunction, invalidOptions } from '../internal/options.js';
 import type { ExecutionContext, Policy } from '../policy.js';
 import type { RetryBudget } from './retry-budget.js';
 import { rejection } from '../internal/rejection.js';
+import { notAFunction } from '../internal/not-a-function.js';
 
 /**
  * Options for {@link createRetry}: core's retry policy (`maxAttempts`, `backoff`, `maxDelayMs`,
@@ -143,6 +144,7 @@ class RetryImpl implements Retry {
   }
 
   execute<T, TData = undefined>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context?: ExecutionContext<TData>): Promise<T> {
+    if (typeof fn !== 'function') return notAFunction('retry');
     const ctx = context ?? (EMPTY_CONTEXT as ExecutionContext<TData>);
     if (ctx.signal?.aborted) return Promise.reject(abortedError(ctx.signal, 'retried call'));
     this.#budget?.recordCall();
