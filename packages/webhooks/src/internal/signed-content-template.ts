@@ -59,17 +59,14 @@ export function compileTemplate(template: string): CompiledTemplate {
     }
     index = close + 1;
   }
-  const staticPrefix = before.every((part) => 'literal' in part) ? renderParts(before, {}) : undefined;
-  const staticSuffix = after.every((part) => 'literal' in part) ? renderParts(after, {}) : undefined;
+  // A template without placeholders (GitHub's `{body}`) renders to one shared, frozen object.
+  const constant: SignedContent | undefined =
+    fields.size === 0 ? Object.freeze({ prefix: renderParts(before, {}), includeBody: includesBody, suffix: renderParts(after, {}) }) : undefined;
   return {
     fields,
     includesBody,
     render(values) {
-      return {
-        prefix: staticPrefix ?? renderParts(before, values),
-        includeBody: includesBody,
-        suffix: staticSuffix ?? renderParts(after, values),
-      };
+      return constant ?? { prefix: renderParts(before, values), includeBody: includesBody, suffix: renderParts(after, values) };
     },
   };
 }

@@ -43,27 +43,44 @@ export function decodeBase64Strict(text: string, variant: Base64Variant, expecte
   if (byteLength <= 0) return undefined;
   if (expectedBytes === undefined ? byteLength > maxBytes : byteLength !== expectedBytes) return undefined;
   const table = variant === 'base64' ? STANDARD_TABLE : URL_TABLE;
-  const out = new Uint8Array(byteLength);
-  // characters that carry data: everything but the padding
+  // characters that carry data: everything but the padding, which must be all '='
   const dataChars = variant === 'base64' ? Math.ceil((byteLength * 4) / 3) : text.length;
-  let buffer = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < dataChars; i++) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? table[code]! : -1;
-    if (value < 0) return undefined;
-    buffer = (buffer << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (buffer >>> bits) & 0xff;
-    }
-  }
-  // canonical: leftover bits must be zero
-  if (bits > 0 && (buffer & ((1 << bits) - 1)) !== 0) return undefined;
-  // padding characters (standard only) must all be '='
   for (let i = dataChars; i < text.length; i++) if (text.charCodeAt(i) !== 61) return undefined;
+  const out = new Uint8Array(byteLength);
+  let i = 0;
+  let o = 0;
+  for (const end = dataChars - (dataChars % 4); i < end; i += 4) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 128) return undefined;
+    const a = table[c0]!;
+    const b = table[c1]!;
+    const c = table[c2]!;
+    const d = table[c3]!;
+    if ((a | b | c | d) < 0) return undefined;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = n >>> 16;
+    out[o++] = (n >>> 8) & 0xff;
+    out[o++] = n & 0xff;
+  }
+  const rest = dataChars - i; // 0, 2 or 3 (decodedLength rules out 1)
+  if (rest > 0) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = rest === 3 ? text.charCodeAt(i + 2) : 65; // 'A' = 0
+    if ((c0 | c1 | c2) >= 128) return undefined;
+    const a = table[c0]!;
+    const b = table[c1]!;
+    const c = table[c2]!;
+    if ((a | b | c) < 0) return undefined;
+    // canonical: the bits past the last byte must be zero
+    if (rest === 2 ? (b & 0x0f) !== 0 : (c & 0x03) !== 0) return undefined;
+    const n = (a << 18) | (b << 12) | (c << 6);
+    out[o++] = n >>> 16;
+    if (rest === 3) out[o++] = (n >>> 8) & 0xff;
+  }
   return out;
 }
 
