@@ -61,8 +61,10 @@ export interface RelayOptions {
    */
   retry?: RetryPolicyOptions;
   /**
-   * A message claimed this many times in a row without any outcome (its relay crashed or hung each
-   * time) is dead-lettered as a crash loop instead of being published again. @defaultValue `3`
+   * When a message's last this-many claims all ended without an outcome (the relay holding it
+   * crashed or hung each time, so its lease expired), the next claim dead-letters it as a crash loop
+   * instead of publishing it again. Graceful stops release claims and do not count.
+   * @defaultValue `5`
    */
   crashLoopThreshold?: number;
   /** Identifies this relay in the `claimed_by` column and in logs. @defaultValue `relay-<pid>-<random>` */
@@ -191,7 +193,7 @@ function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
     leaseMs,
     publishTimeoutMs: integerOption('publishTimeoutMs', options.publishTimeoutMs ?? 60_000, 1, 3_600_000),
     retry: createRetryPolicy(options.retry ?? DEFAULT_RETRY),
-    crashLoopThreshold: integerOption('crashLoopThreshold', options.crashLoopThreshold ?? 3, 1, 1000),
+    crashLoopThreshold: integerOption('crashLoopThreshold', options.crashLoopThreshold ?? 5, 1, 1000),
     relayId,
     listen,
     minPollIntervalMs,
