@@ -41,6 +41,14 @@ describe('createFallback', () => {
       },
     });
     await expect(broken.execute(() => Promise.reject(new Error('down')))).rejects.toThrow('cache also down');
+    const buggyPredicate = createFallback({
+      value: 0,
+      shouldHandle: () => {
+        throw new Error('bug');
+      },
+    });
+    const own = new Error('down');
+    await expect(buggyPredicate.execute(() => Promise.reject(own))).rejects.toBe(own);
   });
 
   it('invalid options -> INVALID_OPTIONS', () => {

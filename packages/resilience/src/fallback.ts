@@ -93,7 +93,13 @@ class FallbackImpl<TFallback> implements Fallback<TFallback> {
   }
 
   #answer(error: unknown, context: ExecutionContext<unknown>): TFallback | PromiseLike<TFallback> {
-    if (!this.#shouldHandle(error)) throw error;
+    let handle: boolean;
+    try {
+      handle = this.#shouldHandle(error);
+    } catch {
+      handle = false; // a broken predicate must not hide the call's own error
+    }
+    if (!handle) throw error;
     if (this.#listenFallback) this.#events.emit('fallback', { error });
     return this.#produce(error, context);
   }
@@ -110,7 +116,8 @@ class FallbackImpl<TFallback> implements Fallback<TFallback> {
 /**
  * Creates a fallback policy: when the call fails with an error `shouldHandle` accepts, the call
  * resolves to `value` or to what `fallback(error, context)` returns instead. A throwing
- * `shouldHandle` or `fallback` rejects the call with that error.
+ * `shouldHandle` counts as "not handled" (the call's own error comes back); a throwing `fallback`
+ * rejects the call with its error.
  *
  * @throws IapError `INVALID_OPTIONS` unless exactly one of `value` / `fallback` is given.
  * @example
