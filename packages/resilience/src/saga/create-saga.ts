@@ -7,6 +7,7 @@ import { assertSagaStore, resolveSagaOptions, type ResolvedSagaOptions, type Sag
 import { appendStage, emptyPlan, planStep, withPivot, type PlannedStep, type SagaPlan } from './saga-plan.js';
 import { buildResult, type SagaResult } from './saga-result.js';
 import { SagaState } from './saga-state.js';
+import { SignalFanout } from './signal-fanout.js';
 import { isSagaActive } from './saga-status.js';
 import type { SagaStepDefinition } from './saga-step.js';
 import type { SagaRecord, SagaStore } from './saga-store.js';
@@ -248,6 +249,7 @@ class SagaDefinition<TInput, TResults> implements Saga<TInput, TResults> {
   readonly #options: ResolvedSagaOptions;
   readonly #events: TypedEmitter<SagaEvents>;
   readonly #close = new AbortController();
+  readonly #fanout = new SignalFanout();
   readonly #inflight = new WeakMap<SagaStore, Map<string, Promise<SagaResult<TResults>>>>();
   readonly #running = new Set<Promise<unknown>>();
   #closed = false;
@@ -439,12 +441,15 @@ class SagaDefinition<TInput, TResults> implements Saga<TInput, TResults> {
       if (acquired.acquired) return this.#execute(store, acquired.record, true, signal);
       if (acquired.record !== undefined && isSagaActive(acquired.record.status)) {
         // another live worker drives it: wait for it to finish (or for its lease to expire)
-        const waitSignal = signal === undefined ? this.#close.signal : AbortSignal.any([signal, this.#close.signal]);
+        const wait = new AbortController();
+        const unsubscribe = [this.#close.signal, ...(signal === undefined ? [] : [signal])].map((s) => this.#fanout.subscribe(s, () => wait.abort(s.reason)));
         try {
-          await sleep(pollIntervalMs, { clock, signal: waitSignal });
+          await sleep(pollIntervalMs, { clock, signal: wait.signal });
         } catch (error) {
           this.#assertOpen();
           throw error;
+        } finally {
+          for (const off of unsubscribe) off();
         }
         record = await store.get(record.sagaId);
       } else record = acquired.record;
@@ -457,7 +462,7 @@ class SagaDefinition<TInput, TResults> implements Saga<TInput, TResults> {
   }
 
   #environment(store: SagaStore): ConstructorParameters<typeof SagaExecution>[0] {
-    return { plan: this.#plan, options: this.#options, emitter: this.#events, store, closeSignal: this.#close.signal };
+    return { plan: this.#plan, options: this.#options, emitter: this.#events, store, closeSignal: this.#close.signal, fanout: this.#fanout };
   }
 
   /** Registers a run so the same id started again in this process joins it, and `close()` awaits it. */

@@ -1,5 +1,6 @@
 import { ErrorCode, hasErrorCode, IapError, type Clock, type TimerHandle } from '@iap/core';
 import { asError, leaseLostError } from './saga-errors.js';
+import type { SignalFanout } from './signal-fanout.js';
 import type { SagaStatus } from './saga-status.js';
 import type { SagaCheckpointInput, SagaStore } from './saga-store.js';
 
@@ -44,6 +45,7 @@ export class RunLease {
     lastSeq: number;
     leaseExpiresAt: number;
     signals: ReadonlyArray<{ signal: AbortSignal; reason: () => unknown }>;
+    fanout: SignalFanout;
   }) {
     this.#store = options.store;
     this.#sagaId = options.sagaId;
@@ -54,13 +56,7 @@ export class RunLease {
     this.#nextSeq = options.lastSeq + 1;
     this.#leaseExpiresAt = options.leaseExpiresAt;
     for (const { signal, reason } of options.signals) {
-      if (signal.aborted) {
-        this.#controller.abort(reason());
-        continue;
-      }
-      const onAbort = (): void => this.#controller.abort(reason());
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#unlink.push(() => signal.removeEventListener('abort', onAbort));
+      this.#unlink.push(options.fanout.subscribe(signal, () => this.#controller.abort(reason())));
     }
     this.#scheduleRenewal();
   }

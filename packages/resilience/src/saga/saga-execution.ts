@@ -9,6 +9,7 @@ import { buildResult, deadlineError, failureError, parseFailure, type SagaResult
 import { SagaState } from './saga-state.js';
 import type { SagaStatus } from './saga-status.js';
 import type { SagaCheckpointInput, SagaRecord, SagaStore } from './saga-store.js';
+import type { SignalFanout } from './signal-fanout.js';
 import { runAttempts } from './step-attempts.js';
 
 /** @internal An operator action applied before the execution continues. */
@@ -25,6 +26,8 @@ export interface ExecutionEnvironment {
   readonly store: SagaStore;
   /** Aborts when the saga object is closed. */
   readonly closeSignal: AbortSignal;
+  /** Shares one listener per signal among the runs of the saga object. */
+  readonly fanout: SignalFanout;
 }
 
 /** A checkpoint entry before the lease gives it a `seq`. */
@@ -80,6 +83,7 @@ export class SagaExecution {
       lastSeq: this.#state.lastSeq,
       leaseExpiresAt: record.leaseExpiresAt ?? env.options.clock.now() + env.options.leaseMs,
       signals,
+      fanout: env.fanout,
     });
   }
 

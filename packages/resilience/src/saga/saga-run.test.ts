@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { ErrorCode, hasErrorCode, IapError, ManualClock, seededRandom } from '@iap/core';
 import { describe, expect, it, vi } from 'vitest';
 import { deferred, driveClock } from './__fixtures__/drive-clock.js';
@@ -444,6 +445,27 @@ describe('saga run: stopping', () => {
     const [resumed] = await define().resume();
     expect(resumed).toMatchObject({ sagaId: 'ab-1', status: 'completed' });
     expect(log).toEqual(['a', 'b', 'b']);
+  });
+
+  it('one shutdown signal shared by many runs carries one listener and stops them all', async () => {
+    const { base, store } = setup();
+    const shutdown = new AbortController();
+    let started = 0;
+    const allStarted = deferred();
+    const saga = createSaga('many', base).step({
+      name: 'wait',
+      action: ({ signal }) => {
+        if (++started === 30) allStarted.resolve();
+        return new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped'))));
+      },
+    });
+    const runs = Array.from({ length: 30 }, (_, i) => saga.run(undefined, { sagaId: `m-${i}`, signal: shutdown.signal }));
+    await allStarted.promise;
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1);
+    shutdown.abort();
+    const outcomes = await Promise.allSettled(runs);
+    expect(outcomes.every((o) => o.status === 'rejected' && hasErrorCode(o.reason, ErrorCode.ABORTED))).toBe(true);
+    expect((await store.list({ status: 'running', limit: 100 })).filter((r) => r.leaseOwner === undefined)).toHaveLength(30);
   });
 
   it('close() stops the runs in flight (resumable) and rejects later calls with CLOSED', async () => {
