@@ -1,6 +1,10 @@
 /**
  * The result shape @iap/messaging needs from a query: the returned rows. `pg`'s `QueryResult`,
  * PGlite's `Results` and most query builders' raw results satisfy it as they are.
+ * @example
+ * ```ts
+ * const { rows } = await db.query('SELECT count(*)::int AS n FROM orders');
+ * ```
  */
 export interface SqlQueryResult {
   readonly rows: readonly unknown[];
@@ -32,7 +36,16 @@ export interface SqlExecutor {
   afterCommit?(callback: () => void): void;
 }
 
-/** A transaction handle passed to the callback of {@link MessagingDatabase.transaction}. */
+/**
+ * A transaction handle passed to the callback of {@link MessagingDatabase.transaction}.
+ * @example
+ * ```ts
+ * await db.transaction(async (tx) => {
+ *   tx.afterCommit(() => console.log('committed'));
+ *   await outbox.enqueue(tx, message);
+ * });
+ * ```
+ */
 export interface TransactionExecutor extends SqlExecutor {
   afterCommit(callback: () => void): void;
 }

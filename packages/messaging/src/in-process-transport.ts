@@ -1,6 +1,15 @@
 import { ErrorCode, IapError, toIapError, type PublishMessage, type PublishOptions, type PublishResult, type Publisher } from '@iap/core';
 
-/** A subscriber of the in-process transport. Throwing (or rejecting) fails the publish of that message (retryable). */
+/**
+ * A subscriber of the in-process transport. Throwing (or rejecting) fails the publish of that message (retryable).
+ * @example
+ * ```ts
+ * const handler: InProcessHandler = async (message) => {
+ *   await applyOrder(message.envelope.data);
+ * };
+ * transport.subscribe('orders', handler);
+ * ```
+ */
 export type InProcessHandler = (message: PublishMessage) => void | Promise<void>;
 
 /**
@@ -8,6 +17,13 @@ export type InProcessHandler = (message: PublishMessage) => void | Promise<void>
  * the handlers subscribed to its destination, in the same process and in publish order. Nothing is
  * stored: a message published while nobody subscribes is dropped, and everything is gone when the
  * process exits. Use a real broker (e.g. `@iap/kafka`) in production.
+ * @example
+ * ```ts
+ * const transport = createInProcessTransport();
+ * const off = transport.subscribe('orders', (m) => console.log(m.envelope.type));
+ * off();
+ * await transport.close();
+ * ```
  */
 export interface InProcessTransport {
   /** Always `false`: this transport keeps nothing. */

@@ -6,7 +6,13 @@ import { readCount } from './internal/rows.js';
 import { resolveTableNames } from './internal/table-names.js';
 import type { MessagingTablesOptions } from './tables.js';
 
-/** Options for {@link createInbox}. */
+/**
+ * Options for {@link createInbox}.
+ * @example
+ * ```ts
+ * const inbox = createInbox({ schema: 'messaging', retentionMs: 30 * 86_400_000 });
+ * ```
+ */
 export interface InboxOptions extends MessagingTablesOptions {
   /**
    * How long a processed message id is remembered. A duplicate arriving later than this is not
@@ -19,7 +25,13 @@ export interface InboxOptions extends MessagingTablesOptions {
   clock?: Clock;
 }
 
-/** Which message a consumer is handling. */
+/**
+ * Which message a consumer is handling.
+ * @example
+ * ```ts
+ * const key: InboxKey = { consumer: 'billing', messageId: envelope.id };
+ * ```
+ */
 export interface InboxKey {
   /** Name of the consuming component (one inbox table serves many consumers). 1-200 characters. */
   readonly consumer: string;
@@ -27,7 +39,14 @@ export interface InboxKey {
   readonly messageId: string;
 }
 
-/** What {@link Inbox.handle} did. */
+/**
+ * What {@link Inbox.handle} did.
+ * @example
+ * ```ts
+ * const result = await db.transaction((tx) => inbox.handle(tx, key, apply));
+ * if (result.status === 'skipped') logger.debug('duplicate');
+ * ```
+ */
 export type InboxResult<T> =
   | { readonly status: 'processed'; readonly value: T }
   /** The message was already processed by this consumer (a duplicate): the handler did not run. */
@@ -36,6 +55,11 @@ export type InboxResult<T> =
 /**
  * The idempotent-consumer side: records each (consumer, message id) in the handler's own
  * transaction, so a message's effects commit exactly once even when the broker delivers it twice.
+ * @example
+ * ```ts
+ * await db.transaction((tx) => inbox.handle(tx, { consumer: 'billing', messageId }, (tx) => charge(tx, order)));
+ * await inbox.purgeExpired(db);
+ * ```
  */
 export interface Inbox {
   /**

@@ -5,7 +5,14 @@ import { describeDatabaseError } from './internal/database-error.js';
 import { resolveTableNames } from './internal/table-names.js';
 import type { MessagingTablesOptions } from './tables.js';
 
-/** What {@link migrate} did. */
+/**
+ * What {@link migrate} did.
+ * @example
+ * ```ts
+ * const { applied, version } = await migrate(db);
+ * if (applied.length > 0) logger.info({ version }, 'messaging tables migrated');
+ * ```
+ */
 export interface MigrationResult {
   /** Versions applied by this call, in order (empty when the schema was already current). */
   readonly applied: readonly number[];

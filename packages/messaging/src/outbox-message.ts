@@ -26,7 +26,13 @@ export interface OutboxMessage {
   readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
-/** A dead-lettered outbox message, as listed by `Outbox.listDeadLetters`. */
+/**
+ * A dead-lettered outbox message, as listed by `Outbox.listDeadLetters`.
+ * @example
+ * ```ts
+ * for (const letter of await outbox.listDeadLetters(db)) console.log(letter.id, letter.messageId, letter.lastError);
+ * ```
+ */
 export interface DeadLetter {
   /** Outbox row id (a decimal string); pass it to `replayDeadLetters` / `discardDeadLetters`. */
   readonly id: string;
@@ -47,7 +53,14 @@ export interface DeadLetter {
   readonly deadAtMs: number;
 }
 
-/** A snapshot of the outbox table, as returned by `Outbox.stats`. */
+/**
+ * A snapshot of the outbox table, as returned by `Outbox.stats`.
+ * @example
+ * ```ts
+ * const stats = await outbox.stats(db);
+ * if (stats.oldestPendingAgeMs > 60_000) alert('outbox is falling behind');
+ * ```
+ */
 export interface OutboxStats {
   /** Messages waiting to be published (including those in flight and in backoff). */
   readonly pending: number;

@@ -8,7 +8,13 @@ import { resolveTableNames } from './internal/table-names.js';
 import type { DeadLetter, OutboxMessage, OutboxStats } from './outbox-message.js';
 import type { MessagingTablesOptions } from './tables.js';
 
-/** Options for {@link createOutbox}. */
+/**
+ * Options for {@link createOutbox}.
+ * @example
+ * ```ts
+ * const outbox = createOutbox({ schema: 'messaging', notify: false, keepPublishedForMs: 86_400_000 });
+ * ```
+ */
 export interface OutboxOptions extends MessagingTablesOptions {
   /**
    * Send a PostgreSQL `NOTIFY` (delivered at commit) with every enqueue, so relays in other
@@ -27,7 +33,13 @@ export interface OutboxOptions extends MessagingTablesOptions {
   clock?: Clock;
 }
 
-/** Options for {@link Outbox.listDeadLetters}. */
+/**
+ * Options for {@link Outbox.listDeadLetters}.
+ * @example
+ * ```ts
+ * const page = await outbox.listDeadLetters(db, { limit: 50, afterId: lastSeenId, destination: 'orders' });
+ * ```
+ */
 export interface ListDeadLettersOptions {
   /** At most this many (1-10,000). @defaultValue `100` */
   limit?: number;
@@ -40,6 +52,11 @@ export interface ListDeadLettersOptions {
 /**
  * The write side of the transactional outbox, plus its admin API (stats, dead letters, retention).
  * Create one per table set with {@link createOutbox} and share it; relays are given the same object.
+ * @example
+ * ```ts
+ * await db.transaction((tx) => outbox.enqueue(tx, { destination: 'orders', envelope }));
+ * const { pending, oldestPendingAgeMs } = await outbox.stats(db);
+ * ```
  */
 export interface Outbox {
   /** The resolved table location. */

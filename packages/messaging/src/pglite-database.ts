@@ -7,7 +7,13 @@ import type { MessagingDatabase, SqlQueryResult, TransactionExecutor } from './e
 import { acquireLockFile, type LockFile } from './internal/lock-file.js';
 import { TransactionHandle } from './internal/transaction-handle.js';
 
-/** Options for {@link createPgliteDatabase}. */
+/**
+ * Options for {@link createPgliteDatabase}.
+ * @example
+ * ```ts
+ * const db = await createPgliteDatabase({ dataDir: './.data/messaging' });
+ * ```
+ */
 export interface PgliteDatabaseOptions {
   /**
    * Directory of the database files (created when missing). Without it the database lives in
@@ -19,6 +25,7 @@ export interface PgliteDatabaseOptions {
   /**
    * Adopt an existing PGlite instance instead of creating one. The gateway owns it from then on:
    * use it only through the gateway, and `close()` closes it.
+   * @defaultValue a new instance on `dataDir`
    */
   pglite?: PGlite;
   /**
@@ -29,7 +36,15 @@ export interface PgliteDatabaseOptions {
   lockFile?: boolean;
 }
 
-/** The PGlite gateway: a {@link MessagingDatabase} that serialises every use of its one PGlite connection. */
+/**
+ * The PGlite gateway: a {@link MessagingDatabase} that serialises every use of its one PGlite connection.
+ * @example
+ * ```ts
+ * const db = await createPgliteDatabase();
+ * await db.transaction((tx) => outbox.enqueue(tx, message));
+ * await db.close();
+ * ```
+ */
 export interface PgliteDatabase extends MessagingDatabase {
   /** The underlying instance; any use outside the gateway breaks the single-caller guarantee. */
   readonly pglite: PGlite;

@@ -3,9 +3,15 @@ import pg from 'pg';
 import type { MessagingDatabase, SqlQueryResult, TransactionExecutor } from './executor.js';
 import { TransactionHandle } from './internal/transaction-handle.js';
 
-/** Options for {@link createPostgresDatabase}: give either `pool` or `connectionString`. */
+/**
+ * Options for {@link createPostgresDatabase}: give either `pool` or `connectionString`.
+ * @example
+ * ```ts
+ * const db = createPostgresDatabase({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) });
+ * ```
+ */
 export interface PostgresDatabaseOptions {
-  /** Use this `pg` pool. It is not ended by `close()` (you own it). */
+  /** Use this `pg` pool. It is not ended by `close()` (you own it). @defaultValue none: a pool is created from `connectionString` */
   pool?: pg.Pool;
   /** Create a pool for this URL (ended by `close()`). @defaultValue none: `pool` or `connectionString` is required */
   connectionString?: string;

@@ -1,7 +1,13 @@
 import type { IapError } from '@iap/core';
 import type { OutboxStats } from './outbox-message.js';
 
-/** The outcome of one claim → publish → acknowledge round, as returned by `Relay.runOnce`. */
+/**
+ * The outcome of one claim → publish → acknowledge round, as returned by `Relay.runOnce`.
+ * @example
+ * ```ts
+ * const { claimed, published, retried, deadLettered } = await relay.runOnce();
+ * ```
+ */
 export interface RelayBatchResult {
   /** Messages claimed (leased) by this round. */
   readonly claimed: number;
@@ -17,7 +23,13 @@ export interface RelayBatchResult {
   readonly released: number;
 }
 
-/** Identifies one outbox message in relay events (never payload values). */
+/**
+ * Identifies one outbox message in relay events (never payload values).
+ * @example
+ * ```ts
+ * relay.on('retry', (e) => logger.info({ id: e.id, key: e.partitionKey, attempt: e.attempt, inMs: e.retryInMs }, 'publish failed; will retry'));
+ * ```
+ */
 export interface RelayMessageRef {
   /** Outbox row id. */
   readonly id: string;
@@ -29,7 +41,14 @@ export interface RelayMessageRef {
   readonly attempt: number;
 }
 
-/** The typed events of a relay (see `Relay.on`). */
+/**
+ * The typed events of a relay (see `Relay.on`).
+ * @example
+ * ```ts
+ * relay.on('batch', (b) => metrics.count('outbox.published', b.published));
+ * relay.on('error', (e) => logger.warn({ code: e.error.code }, e.error.message));
+ * ```
+ */
 export interface RelayEvents {
   /** After every round that claimed something. */
   batch: RelayBatchResult & { readonly durationMs: number };

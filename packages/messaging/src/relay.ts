@@ -28,7 +28,14 @@ import { readCount, readNumber, readString } from './internal/rows.js';
 import type { Outbox } from './outbox.js';
 import type { RelayBatchResult, RelayEvents, RelayMessageRef } from './relay-events.js';
 
-/** Options for {@link createRelay}. */
+/**
+ * Options for {@link createRelay}.
+ * @example
+ * ```ts
+ * const options: RelayOptions = { database: db, outbox, publisher, batchSize: 500, retry: { maxAttempts: 8 } };
+ * const relay = createRelay(options);
+ * ```
+ */
 export interface RelayOptions {
   /** Where the outbox table lives; the relay issues its own short statements (never inside your transactions). */
   database: MessagingDatabase;
@@ -89,7 +96,13 @@ export interface RelayOptions {
   logger?: Logger;
 }
 
-/** Options for {@link Relay.stop}. */
+/**
+ * Options for {@link Relay.stop}.
+ * @example
+ * ```ts
+ * process.once('SIGTERM', () => void relay.stop({ timeoutMs: 5_000 }));
+ * ```
+ */
 export interface RelayStopOptions {
   /**
    * How long to let the in-flight batches finish; then their publish is aborted and their unconfirmed
@@ -102,6 +115,14 @@ export interface RelayStopOptions {
  * Publishes outbox messages: claims a batch (one short statement, leased under a fencing token),
  * publishes it outside any transaction, acknowledges it in one statement that only succeeds for the
  * current lease holder. Run as many as you like, in one process or many.
+ * @example
+ * ```ts
+ * relay.start();
+ * const off = relay.on('deadLettered', (e) => logger.warn({ id: e.id, reason: e.reason }, 'dead letter'));
+ * // later
+ * off();
+ * await relay.stop();
+ * ```
  */
 export interface Relay {
   /** This relay's id (the `claimed_by` value). */

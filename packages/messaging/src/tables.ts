@@ -1,6 +1,12 @@
 /**
  * Where @iap/messaging keeps its tables. Every component that touches the same tables (outbox,
  * relay, inbox, migrations) must be given the same values.
+ * @example
+ * ```ts
+ * const tables: MessagingTablesOptions = { schema: 'messaging', tablePrefix: 'billing_' };
+ * await migrate(db, tables);
+ * const outbox = createOutbox(tables);
+ * ```
  */
 export interface MessagingTablesOptions {
   /**
