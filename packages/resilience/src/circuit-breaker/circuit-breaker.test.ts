@@ -245,6 +245,33 @@ describe('windows', () => {
     expect(breaker.stats()).toMatchObject({ state: 'open', slowCalls: 3 });
   });
 
+  it('time window: successes land in the right bucket with one clock read per bucket, not per call', async () => {
+    const clock = new ManualClock();
+    const now = vi.spyOn(clock, 'now');
+    const breaker = createCircuitBreaker({ clock, window: { kind: 'time', durationMs: 1_000, bucketCount: 10 }, minimumCalls: 10_000 });
+    now.mockClear();
+    for (let i = 0; i < 100; i++) await breaker.execute(ok);
+    expect(now).toHaveBeenCalledTimes(2); // the first success, then once more after 64 without a read
+    clock.advance(100); // the bucket-end timer fires: the next success reads the clock again
+    await breaker.execute(ok);
+    expect(breaker.stats().windowCalls).toBe(101);
+    clock.advance(950); // the bucket of t=0 leaves the window, the one of t=100 stays
+    expect(breaker.stats().windowCalls).toBe(1);
+    breaker.dispose();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('time window: when timers are starved, at most 64 successes are placed one bucket early', async () => {
+    let time = 0;
+    const starved = { now: () => time, setTimeout: () => ({}), clearTimeout: () => {} }; // timers never fire
+    const breaker = createCircuitBreaker({ clock: starved, window: { kind: 'time', durationMs: 1_000, bucketCount: 10 }, minimumCalls: 10_000 });
+    for (let i = 0; i < 10; i++) await breaker.execute(ok); // read at the first; 9 without
+    time = 150;
+    for (let i = 0; i < 100; i++) await breaker.execute(ok); // 55 more without a read, then a read at t=150
+    time = 1_050;
+    expect(breaker.stats().windowCalls).toBe(45); // only the bucket of t=150 is left
+  });
+
   it('classifies results and errors: failure results, ignored errors, aborted calls ignored by default', async () => {
     const breaker = createCircuitBreaker({
       clock: new ManualClock(),

@@ -70,6 +70,14 @@ const NORMAL = 0;
 const TRIAL = 1;
 const PASS = 2;
 
+/**
+ * With a time window, a success is added to the newest bucket without reading the clock while that
+ * bucket is known to be current: a timer (one per bucket, not per call) marks its end, and the clock
+ * is read at least every CLOCK_READ_EVERY successes anyway, so a busy loop that starves timers
+ * misplaces at most that many successes by one bucket.
+ */
+const CLOCK_READ_EVERY = 64;
+
 const M_CALLS = 0;
 const M_FAILURES = 1;
 const M_SLOW = 2;
@@ -117,6 +125,15 @@ class CircuitBreakerImpl implements CircuitBreaker {
   #onFastValue: (value: unknown) => unknown = (value) => value;
   #onFastError: (error: unknown) => never = (error) => {
     throw error;
+  };
+
+  /** The newest time bucket is current: entered through a clock read and its end timer not fired. */
+  #timeHeadCurrent = false;
+  #successesWithoutClock = 0;
+  #bucketEndTimer: TimerHandle | undefined;
+  readonly #onBucketEnd = (): void => {
+    this.#bucketEndTimer = undefined;
+    this.#timeHeadCurrent = false;
   };
 
   #sharedVersion = 0;
@@ -272,9 +289,25 @@ class CircuitBreakerImpl implements CircuitBreaker {
       this.#countWindow.record(0);
       if (this.#countWindow.calls === this.#o.minimumCalls) this.#checkTrip(0);
     } else if (this.#timeWindow !== undefined) {
-      const now = this.#clock.now();
-      this.#timeWindow.add(now, M_CALLS);
-      if (this.#timeWindow.total(M_CALLS) === this.#o.minimumCalls) this.#checkTrip(now);
+      const window = this.#timeWindow;
+      if (this.#timeHeadCurrent && this.#successesWithoutClock < CLOCK_READ_EVERY) {
+        this.#successesWithoutClock++;
+        window.addToHead(M_CALLS);
+      } else {
+        const now = this.#clock.now();
+        window.add(now, M_CALLS);
+        this.#trackTimeHead(now);
+      }
+      if (window.total(M_CALLS) === this.#o.minimumCalls) this.#checkTrip(0);
+    }
+  }
+
+  /** After a clock read put `now` in the newest bucket: trust it until its end (or CLOCK_READ_EVERY successes). */
+  #trackTimeHead(now: number): void {
+    this.#successesWithoutClock = 0;
+    this.#timeHeadCurrent = true;
+    if (this.#bucketEndTimer === undefined && !this.#disposed) {
+      this.#bucketEndTimer = this.#clock.setTimeout(this.#onBucketEnd, Math.max(1, this.#timeWindow!.headEndMs - now));
     }
   }
 
@@ -412,6 +445,7 @@ class CircuitBreakerImpl implements CircuitBreaker {
       this.#consecutiveFailures = 0;
       this.#countWindow?.reset();
       this.#timeWindow?.reset();
+      this.#timeHeadCurrent = false;
       if (to === 'closed') this.#installFastHandlers();
     }
     if (to !== 'isolated') {
@@ -538,6 +572,9 @@ class CircuitBreakerImpl implements CircuitBreaker {
     this.#disposed = true;
     if (this.#syncTimer !== undefined) this.#clock.clearTimeout(this.#syncTimer);
     this.#syncTimer = undefined;
+    if (this.#bucketEndTimer !== undefined) this.#clock.clearTimeout(this.#bucketEndTimer);
+    this.#bucketEndTimer = undefined;
+    this.#timeHeadCurrent = false;
     this.#events.removeAllListeners();
     this.#updateFast();
   }
@@ -702,7 +739,8 @@ function isSharedState(value: unknown): value is SharedCircuitState {
  * a slow-call-rate threshold over a count or time window can trip it.
  *
  * The closed path allocates nothing per call beyond the returned promise: no closure, no timer, no
- * clock read (unless a time window, slow-call detection or an outcome listener needs one).
+ * clock read (a time window reads the clock once per bucket or per 64 successes; slow-call
+ * detection and outcome listeners read it twice per call).
  *
  * @throws IapError `INVALID_OPTIONS` naming the bad option (or snapshot field).
  * @example

@@ -57,6 +57,20 @@ export class BucketWindow {
     this.#totals[metric]! += amount;
   }
 
+  /**
+   * Adds `amount` to `metric` in the newest bucket without looking at the time: for a caller that
+   * knows the newest bucket is still current (and that has recorded at least once since a reset).
+   */
+  addToHead(metric: number, amount = 1): void {
+    this.#counts[this.#headSlot * this.metricCount + metric]! += amount;
+    this.#totals[metric]! += amount;
+  }
+
+  /** When the newest bucket ends (ms); `-Infinity` before the first record. */
+  get headEndMs(): number {
+    return this.#headEndMs;
+  }
+
   /** The sum of `metric` over the window as of the last `advance`/`add`. */
   total(metric: number): number {
     return this.#totals[metric]!;
