@@ -1,7 +1,6 @@
 import {
   ErrorCode,
   IapError,
-  createInMemoryIdempotencyStore,
   createRetryPolicy,
   isStandardSchema,
   noopLogger,
@@ -17,6 +16,7 @@ import {
   type StandardSchemaV1,
   type Telemetry,
 } from '@iap/core';
+import { createBoundedMemoryIdempotencyStore } from './internal/bounded-memory-store.js';
 import { isDelayList, isNameList } from './internal/option-guards.js';
 import type { RecordHeaders } from './kafka-record.js';
 import { createJavaCompatiblePartitioner, type Partitioner } from './partitioner.js';
@@ -95,7 +95,7 @@ export interface ConsumerOptions<S extends SchemaMap | undefined = undefined> {
   /**
    * Deduplicates records before the handler (claim, handle, complete). Use a shared, durable store
    * (the messaging inbox, a database) when several processes consume the group; `false` disables.
-   * @defaultValue an in-memory store per consumer (`createInMemoryIdempotencyStore()`)
+   * @defaultValue an in-memory store per consumer remembering the last 100,000 keys
    */
   readonly idempotencyStore?: IdempotencyStore | false;
   /** The idempotency key of an event. @defaultValue `` `${event.source}#${event.id}` `` */
@@ -271,7 +271,7 @@ export function resolveConsumerOptions<S extends SchemaMap | undefined>(options:
     topics: [...new Set(topics)],
     handler: options.handler as ResolvedConsumerOptions['handler'],
     schemas,
-    idempotencyStore: store === false ? undefined : (store ?? createInMemoryIdempotencyStore({ clock })),
+    idempotencyStore: store === false ? undefined : (store ?? createBoundedMemoryIdempotencyStore({ maxEntries: 100_000, clock })),
     idempotencyKey: optionalFunction('idempotencyKey', options.idempotencyKey) ?? ((event) => `${event.source}#${event.id}`),
     idempotencyLeaseMs: positiveInteger('idempotencyLeaseMs', options.idempotencyLeaseMs ?? 60_000),
     idempotencyTtlMs: positiveInteger('idempotencyTtlMs', options.idempotencyTtlMs ?? 86_400_000),

@@ -1,4 +1,4 @@
-import { IapError } from '@iap/core';
+import { IapError, ManualClock, createInMemoryIdempotencyStore } from '@iap/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startHarness, type Harness } from './__fixtures__/consumer-harness.js';
@@ -57,6 +57,59 @@ describe('createConsumer: the happy path', () => {
     await harness.pumpUntil(() => harness!.kafka.committedOffset('g1', 'orders') === '2');
     expect(calls).toBe(1);
     expect(harness.seen.duplicate).toEqual([{ topic: 'orders', partition: 0, offset: '1', idempotencyKey: '/orders#same' }]);
+  });
+});
+
+describe('createConsumer: with an asynchronous idempotency store', () => {
+  it('claims, completes, skips duplicates and releases failed claims through the store', async () => {
+    const store = createInMemoryIdempotencyStore();
+    let calls = 0;
+    harness = await startHarness({
+      idempotencyStore: store,
+      retry: { maxAttempts: 2, backoff: { kind: 'constant', delayMs: 10 } },
+      handler: async (event) => {
+        calls++;
+        await Promise.resolve();
+        if ((event.data as number) === 1 && calls === 1) throw new Error('once');
+      },
+    });
+    const record = harness.publish('orders', { data: 1, id: 'a' });
+    harness.kafka.append('orders', { key: record.key, value: record.value, headers: record.headers });
+    await harness.pumpUntil(() => harness!.kafka.committedOffset('g1', 'orders') === '2');
+    expect(calls).toBe(2);
+    expect(harness.seen.duplicate).toHaveLength(1);
+    expect(await store.get('/orders#a')).toMatchObject({ state: 'completed' });
+  });
+
+  it('waits while another worker holds the claim, then takes over when its lease expires', async () => {
+    const store = createInMemoryIdempotencyStore({ clock: new ManualClock(1_700_000_000_000) });
+    let calls = 0;
+    harness = await startHarness({ idempotencyStore: store, heartbeatIntervalMs: 1_000, handler: () => void calls++ });
+    // the store's own clock is separate: a foreign claim that never expires on the harness clock
+    await store.claim('/orders#held', { leaseMs: 60_000 });
+    harness.publish('orders', { data: 1, id: 'held' });
+    const polled = harness.fake.poll();
+    await harness.clock.advanceAsync(5_000);
+    expect(calls).toBe(0);
+    expect(harness.fake.heartbeats).toBeGreaterThan(0);
+    await harness.consumer.close();
+    await polled;
+    expect(harness.kafka.committedOffset('g1', 'orders')).toBeUndefined();
+  });
+
+  it('pauses the partition when the store fails, and never dead-letters for it', async () => {
+    let failing = true;
+    const store = createInMemoryIdempotencyStore();
+    const flaky = { ...store, claim: (key: string, options: { leaseMs: number }) => (failing ? Promise.reject(new Error('connection refused')) : store.claim(key, options)) };
+    let calls = 0;
+    harness = await startHarness({ idempotencyStore: flaky, handler: () => void calls++ });
+    harness.publish('orders', { data: 1 });
+    await harness.pumpUntil(() => harness!.seen.paused.length === 1);
+    expect(harness.seen.paused[0]).toMatchObject({ reason: 'store-unavailable', offset: '0' });
+    expect(harness.errors.map((e) => e.code)).toEqual(['STORE_FAILED']);
+    failing = false;
+    await harness.pumpUntil(() => calls === 1);
+    expect(harness.kafka.records('orders-dlt')).toHaveLength(0);
   });
 });
 

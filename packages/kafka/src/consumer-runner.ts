@@ -7,6 +7,7 @@ import {
   readRetryAfterMs,
   sleep,
   toIapError,
+  type ClaimResult,
   type Envelope,
   type TelemetryAttributes,
   type TimerHandle,
@@ -18,11 +19,12 @@ import { RetryHeaders } from './dead-letter-headers.js';
 import { decodeInt32, decodeInt64, headerBytes } from './header-values.js';
 import { buildForwardRecord } from './internal/forward-record.js';
 import { OffsetTracker, nextOffset, previousOffset } from './internal/offset-tracker.js';
-import { createDataValidator, type DataValidator } from './internal/schema-validation.js';
+import { createDataValidator, type DataValidation, type DataValidator } from './internal/schema-validation.js';
+import { syncView } from './internal/bounded-memory-store.js';
 import { installShutdownSignals } from './internal/shutdown-signals.js';
 import { withTimeout } from './internal/with-timeout.js';
 import { describeLocation } from './kafka-errors.js';
-import type { OutgoingRecord, RecordLocation, TransportMessage } from './kafka-record.js';
+import type { OutgoingRecord, RecordHeaders, RecordLocation, TransportMessage } from './kafka-record.js';
 import { tryDecodeKafkaRecord } from './record-codec.js';
 import type { ConsumerBatch, TransportConsumer, TransportConsumerEvent, TransportProducer } from './transport.js';
 
@@ -49,6 +51,21 @@ type Outcome =
 
 const DONE: Outcome = { kind: 'done' };
 const STOP: Outcome = { kind: 'stop' };
+
+/** How one handler attempt (claim, handler, complete) ended. */
+type AttemptResult =
+  /** Handled now, or earlier (a duplicate). */
+  | { readonly kind: 'handled' }
+  | { readonly kind: 'in-progress'; readonly expiresAt: number }
+  | { readonly kind: 'failed'; readonly failure: unknown }
+  | { readonly kind: 'store-failed'; readonly error: unknown };
+
+const HANDLED: AttemptResult = { kind: 'handled' };
+const NO_HEADERS: RecordHeaders = Object.freeze({});
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
 
 /** A subscribed topic: a main topic (level 0) or its retry topic `level`. */
 interface Route {
@@ -104,7 +121,10 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
   const config: ResolvedConsumerOptions = resolveConsumerOptions(options);
   const { clock, telemetry, logger, groupId } = config;
   const store = config.idempotencyStore;
-  const validator: DataValidator | undefined = config.schemas === undefined ? undefined : createDataValidator(config.schemas);
+  /** The default in-memory store answers synchronously: no promise per record on the hot path. */
+  const syncStore = store === undefined ? undefined : syncView(store);
+  // the consumer owns each freshly decoded envelope, so validation may set its data in place
+  const validator: DataValidator | undefined = config.schemas === undefined ? undefined : createDataValidator(config.schemas, { inPlace: true });
   const events = new TypedEmitter<ConsumerEvents>({ onListenerError: (error, event) => logger.error({ event, code: toIapError(error).code }, 'a consumer event listener threw') });
   const exhausted = config.onRetriesExhausted;
 
@@ -224,100 +244,185 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
     return deadLetter(scope, message, location, error, recorded);
   };
 
-  const runHandler = async (scope: BatchScope, message: TransportMessage, location: RecordLocation, event: Envelope, deliveryAttempt: number): Promise<Outcome> => {
-    const { batch, route } = scope;
+  const claimOptions = { leaseMs: config.idempotencyLeaseMs };
+  const completeOptions = { ttlMs: config.idempotencyTtlMs };
+
+  /** Runs the handler once for a claimed (or undeduplicated) event; synchronous when the handler and the store are. */
+  const invoke = (scope: BatchScope, message: TransportMessage, location: RecordLocation, event: Envelope, key: string | undefined, token: string | undefined, attempt: number, deliveryAttempt: number): AttemptResult | Promise<AttemptResult> => {
+    const { batch } = scope;
+    const context: MessageContext = {
+      topic: batch.topic,
+      sourceTopic: scope.route.mainTopic,
+      partition: batch.partition,
+      offset: message.offset,
+      timestamp: message.timestamp,
+      key: message.key,
+      headers: message.headers ?? NO_HEADERS,
+      attempt,
+      deliveryAttempt,
+      signal: closeController.signal,
+    };
+    const started = clock.now();
+    let result: unknown;
+    try {
+      result = config.handler(event, context);
+    } catch (failure) {
+      return failed(scope, key, token, started, failure);
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        () => succeeded(scope, location, event, key, token, started, attempt),
+        (failure: unknown) => failed(scope, key, token, started, failure),
+      );
+    }
+    return succeeded(scope, location, event, key, token, started, attempt);
+  };
+
+  const reportHandled = (scope: BatchScope, location: RecordLocation, event: Envelope, durationMs: number, attempt: number): AttemptResult => {
+    telemetry.counter?.('iap.kafka.consumer.processed', 1, scope.attributes);
+    if (events.has('processed')) events.emit('processed', { ...location, type: event.type, durationMs, attempt });
+    return HANDLED;
+  };
+
+  const notStored = (location: RecordLocation, error: unknown): void =>
+    emitError(new IapError(ErrorCode.STORE_FAILED, `the handler succeeded for ${describeLocation(location)} but its idempotency record was not stored; a redelivery may run it again`, { cause: error, details: { ...location } }));
+
+  const succeeded = (scope: BatchScope, location: RecordLocation, event: Envelope, key: string | undefined, token: string | undefined, started: number, attempt: number): AttemptResult | Promise<AttemptResult> => {
+    const durationMs = clock.now() - started;
+    telemetry.histogram?.('iap.kafka.consumer.handler.duration_ms', durationMs, scope.attributes);
+    if (token === undefined) return reportHandled(scope, location, event, durationMs, attempt);
+    if (syncStore !== undefined) {
+      try {
+        syncStore.complete(key!, token, completeOptions);
+      } catch (error) {
+        notStored(location, error);
+      }
+      return reportHandled(scope, location, event, durationMs, attempt);
+    }
+    return store!.complete(key!, token, completeOptions).then(
+      () => reportHandled(scope, location, event, durationMs, attempt),
+      (error: unknown) => {
+        notStored(location, error);
+        return reportHandled(scope, location, event, durationMs, attempt);
+      },
+    );
+  };
+
+  const failed = (scope: BatchScope, key: string | undefined, token: string | undefined, started: number, failure: unknown): AttemptResult | Promise<AttemptResult> => {
+    telemetry.histogram?.('iap.kafka.consumer.handler.duration_ms', clock.now() - started, scope.attributes);
+    const result: AttemptResult = { kind: 'failed', failure };
+    if (token === undefined) return result;
+    if (syncStore !== undefined) {
+      syncStore.release(key!, token);
+      return result;
+    }
+    return store!.release(key!, token).then(
+      () => result,
+      () => result,
+    );
+  };
+
+  const afterClaim = (scope: BatchScope, message: TransportMessage, location: RecordLocation, event: Envelope, key: string, claim: ClaimResult, attempt: number, deliveryAttempt: number): AttemptResult | Promise<AttemptResult> => {
+    if (claim.status === 'claimed') return invoke(scope, message, location, event, key, claim.token, attempt, deliveryAttempt);
+    if (claim.status === 'in_progress') return { kind: 'in-progress', expiresAt: claim.expiresAt };
+    telemetry.counter?.('iap.kafka.consumer.duplicates', 1, scope.attributes);
+    if (events.has('duplicate')) events.emit('duplicate', { ...location, idempotencyKey: key });
+    return HANDLED;
+  };
+
+  /** Claim, handler, complete: one attempt. */
+  const attemptOnce = (scope: BatchScope, message: TransportMessage, location: RecordLocation, event: Envelope, key: string | undefined, attempt: number, deliveryAttempt: number): AttemptResult | Promise<AttemptResult> => {
+    if (key === undefined) return invoke(scope, message, location, event, undefined, undefined, attempt, deliveryAttempt);
+    if (syncStore !== undefined) {
+      let claim: ClaimResult;
+      try {
+        claim = syncStore.claim(key, claimOptions);
+      } catch (error) {
+        return { kind: 'store-failed', error };
+      }
+      return afterClaim(scope, message, location, event, key, claim, attempt, deliveryAttempt);
+    }
+    return store!.claim(key, claimOptions).then(
+      (claim) => afterClaim(scope, message, location, event, key, claim, attempt, deliveryAttempt),
+      (error: unknown): AttemptResult => ({ kind: 'store-failed', error }),
+    );
+  };
+
+  /** Dedup and handler with in-process retries; stays synchronous on the happy path with a synchronous handler. */
+  const runHandler = (scope: BatchScope, message: TransportMessage, location: RecordLocation, event: Envelope, deliveryAttempt: number): Outcome | Promise<Outcome> => {
     const key = store === undefined ? undefined : config.idempotencyKey(event);
     const firstStarted = clock.now();
+    const first = attemptOnce(scope, message, location, event, key, 1, deliveryAttempt);
+    if (!(first instanceof Promise) && first.kind === 'handled') return DONE;
+    return retryLoop(scope, message, location, event, key, deliveryAttempt, firstStarted, first);
+  };
+
+  const retryLoop = async (
+    scope: BatchScope,
+    message: TransportMessage,
+    location: RecordLocation,
+    event: Envelope,
+    key: string | undefined,
+    deliveryAttempt: number,
+    firstStarted: number,
+    first: AttemptResult | Promise<AttemptResult>,
+  ): Promise<Outcome> => {
+    const { batch } = scope;
     let previousDelayMs: number | undefined;
-    for (let attempt = 1; ; ) {
-      if (closing) return STOP;
-      let token: string | undefined;
-      if (store !== undefined) {
-        let claim;
-        try {
-          claim = await store.claim(key!, { leaseMs: config.idempotencyLeaseMs });
-        } catch (error) {
-          emitError(new IapError(ErrorCode.STORE_FAILED, `the idempotency store failed for ${describeLocation(location)}; the partition pauses and the record is fetched again`, { cause: error, retryable: true, details: { ...location } }));
-          return { kind: 'pause', delayMs: baseRetryDelay(config.retryPolicy, attempt), reason: 'store-unavailable' };
-        }
-        if (claim.status === 'completed') {
-          telemetry.counter?.('iap.kafka.consumer.duplicates', 1, scope.attributes);
-          if (events.has('duplicate')) events.emit('duplicate', { ...location, idempotencyKey: key! });
+    let attempt = 1;
+    let result = await first;
+    for (;;) {
+      switch (result.kind) {
+        case 'handled':
           return DONE;
-        }
-        if (claim.status === 'in_progress') {
+        case 'store-failed':
+          emitError(new IapError(ErrorCode.STORE_FAILED, `the idempotency store failed for ${describeLocation(location)}; the partition pauses and the record is fetched again`, { cause: result.error, retryable: true, details: { ...location } }));
+          return { kind: 'pause', delayMs: baseRetryDelay(config.retryPolicy, attempt), reason: 'store-unavailable' };
+        case 'in-progress': {
           // another worker holds it (e.g. the previous owner of this partition): wait for it or its lease
-          const waitMs = Math.max(1, Math.min(claim.expiresAt - clock.now(), config.heartbeatIntervalMs));
+          const waitMs = Math.max(1, Math.min(result.expiresAt - clock.now(), config.heartbeatIntervalMs));
           if (!(await waitHeartbeating(batch, waitMs))) return STOP;
-          continue;
+          break;
         }
-        token = claim.token;
-      }
-      const context: MessageContext = {
-        topic: batch.topic,
-        sourceTopic: route.mainTopic,
-        partition: batch.partition,
-        offset: message.offset,
-        timestamp: message.timestamp,
-        key: message.key,
-        headers: message.headers ?? {},
-        attempt,
-        deliveryAttempt,
-        signal: closeController.signal,
-      };
-      const started = clock.now();
-      let failed = false;
-      let failure: unknown;
-      try {
-        await config.handler(event, context);
-      } catch (error) {
-        failed = true;
-        failure = error;
-      }
-      const durationMs = clock.now() - started;
-      telemetry.histogram?.('iap.kafka.consumer.handler.duration_ms', durationMs, scope.attributes);
-      if (!failed) {
-        if (token !== undefined) {
+        case 'failed': {
+          const failure = result.failure;
+          let retryable: boolean;
           try {
-            await store!.complete(key!, token, { ttlMs: config.idempotencyTtlMs });
-          } catch (error) {
-            emitError(new IapError(ErrorCode.STORE_FAILED, `the handler succeeded for ${describeLocation(location)} but its idempotency record was not stored; a redelivery may run it again`, { cause: error, details: { ...location } }));
+            retryable = config.isRetryable(failure);
+          } catch {
+            retryable = false;
           }
+          const error = new IapError(ErrorCode.HANDLER_FAILED, `the handler failed for ${describeLocation(location)} (attempt ${attempt}): ${toIapError(failure).message}`, {
+            cause: failure,
+            retryable,
+            details: { ...location, attempt, type: event.type },
+          });
+          if (!retryable) return deadLetter(scope, message, location, error, failure);
+          const decision = computeRetryDelay(config.retryPolicy, {
+            attempt,
+            elapsedMs: clock.now() - firstStarted,
+            retryAfterMs: readRetryAfterMs(failure),
+            random: config.random,
+            ...(previousDelayMs === undefined ? {} : { previousDelayMs }),
+          });
+          if (!decision.retry) return escalate(scope, message, location, error, failure, deliveryAttempt);
+          telemetry.counter?.('iap.kafka.consumer.retried', 1, scope.attributes);
+          events.emit('retrying', { ...location, attempt, delayMs: decision.delayMs, error });
+          previousDelayMs = decision.delayMs;
+          if (!(await waitHeartbeating(batch, decision.delayMs))) return STOP;
+          attempt++;
+          break;
         }
-        telemetry.counter?.('iap.kafka.consumer.processed', 1, scope.attributes);
-        if (events.has('processed')) events.emit('processed', { ...location, type: event.type, durationMs, attempt });
-        return DONE;
       }
-      if (token !== undefined) await store!.release(key!, token).catch(() => undefined);
-      let retryable: boolean;
-      try {
-        retryable = config.isRetryable(failure);
-      } catch {
-        retryable = false;
-      }
-      const error = new IapError(ErrorCode.HANDLER_FAILED, `the handler failed for ${describeLocation(location)} (attempt ${attempt}): ${toIapError(failure).message}`, {
-        cause: failure,
-        retryable,
-        details: { ...location, attempt, type: event.type },
-      });
-      if (!retryable) return deadLetter(scope, message, location, error, failure);
-      const decision = computeRetryDelay(config.retryPolicy, {
-        attempt,
-        elapsedMs: clock.now() - firstStarted,
-        retryAfterMs: readRetryAfterMs(failure),
-        random: config.random,
-        ...(previousDelayMs === undefined ? {} : { previousDelayMs }),
-      });
-      if (!decision.retry) return escalate(scope, message, location, error, failure, deliveryAttempt);
-      telemetry.counter?.('iap.kafka.consumer.retried', 1, scope.attributes);
-      events.emit('retrying', { ...location, attempt, delayMs: decision.delayMs, error });
-      previousDelayMs = decision.delayMs;
-      if (!(await waitHeartbeating(batch, decision.delayMs))) return STOP;
-      attempt++;
+      if (closing) return STOP;
+      result = await attemptOnce(scope, message, location, event, key, attempt, deliveryAttempt);
     }
   };
 
-  const deliver = async (scope: BatchScope, message: TransportMessage): Promise<Outcome> => {
+  const afterValidation = (scope: BatchScope, message: TransportMessage, location: RecordLocation, result: DataValidation, deliveryAttempt: number): Outcome | Promise<Outcome> =>
+    result.ok ? runHandler(scope, message, location, result.envelope, deliveryAttempt) : deadLetter(scope, message, location, result.error, result.error);
+
+  const deliver = (scope: BatchScope, message: TransportMessage): Outcome | Promise<Outcome> => {
     const { batch, route } = scope;
     const location: RecordLocation = { topic: batch.topic, partition: batch.partition, offset: message.offset };
     let deliveryAttempt = 1;
@@ -331,23 +436,24 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
     }
     const decoded = tryDecodeKafkaRecord(message, location);
     if (!decoded.ok) return deadLetter(scope, message, location, decoded.error, decoded.error);
-    let event = decoded.envelope;
-    if (validator !== undefined) {
-      const pending = validator(event, location);
-      const validated = pending instanceof Promise ? await pending : pending;
-      if (!validated.ok) return deadLetter(scope, message, location, validated.error, validated.error);
-      event = validated.envelope;
-    }
-    return runHandler(scope, message, location, event, deliveryAttempt);
+    if (validator === undefined) return runHandler(scope, message, location, decoded.envelope, deliveryAttempt);
+    const validated = validator(decoded.envelope, location);
+    if (validated instanceof Promise) return validated.then((result) => afterValidation(scope, message, location, result, deliveryAttempt));
+    return afterValidation(scope, message, location, validated, deliveryAttempt);
   };
 
-  const safeDeliver = async (scope: BatchScope, message: TransportMessage): Promise<Outcome> => {
+  const unexpected = (scope: BatchScope, message: TransportMessage, error: unknown): Outcome => {
+    emitError(new IapError(ErrorCode.UNKNOWN, `processing ${describeLocation({ topic: scope.batch.topic, partition: scope.batch.partition, offset: message.offset })} failed unexpectedly: ${toIapError(error).message}`, { cause: error }));
+    return { kind: 'pause', delayMs: config.heartbeatIntervalMs, reason: 'blocked' };
+  };
+
+  /** Never throws or rejects: our own failures (a throwing idempotencyKey, a bug) pause the partition and retry later. */
+  const safeDeliver = (scope: BatchScope, message: TransportMessage): Outcome | Promise<Outcome> => {
     try {
-      return await deliver(scope, message);
+      const outcome = deliver(scope, message);
+      return outcome instanceof Promise ? outcome.catch((error: unknown) => unexpected(scope, message, error)) : outcome;
     } catch (error) {
-      // our own failure (a throwing idempotencyKey, a bug): never crash the client; retry later
-      emitError(new IapError(ErrorCode.UNKNOWN, `processing ${describeLocation({ topic: scope.batch.topic, partition: scope.batch.partition, offset: message.offset })} failed unexpectedly: ${toIapError(error).message}`, { cause: error }));
-      return { kind: 'pause', delayMs: config.heartbeatIntervalMs, reason: 'blocked' };
+      return unexpected(scope, message, error);
     }
   };
 
@@ -367,7 +473,8 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
         lastDone = message.offset;
         continue;
       }
-      const outcome = await safeDeliver(scope, message);
+      let outcome = safeDeliver(scope, message);
+      if (outcome instanceof Promise) outcome = await outcome;
       if (outcome.kind === 'done') {
         lastDone = message.offset;
         continue;

@@ -34,8 +34,15 @@ export function headerString(headers: RecordHeaders | undefined, name: string): 
   return decodeUtf8(last);
 }
 
-/** Decodes strict UTF-8; undefined for invalid bytes. */
+/**
+ * Decodes strict UTF-8; undefined for invalid bytes. Fast path: Node's native decoding, which turns
+ * invalid sequences into U+FFFD; only when a U+FFFD shows up are the bytes checked strictly.
+ */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  if (Buffer.isBuffer(bytes)) {
+    const text = bytes.toString();
+    if (text.indexOf('\uFFFD') === -1) return text;
+  }
   try {
     return utf8.decode(bytes);
   } catch {

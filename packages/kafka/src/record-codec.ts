@@ -1,4 +1,4 @@
-import { CLOUDEVENTS_JSON, ErrorCode, IapError, decodeEnvelope, encodeEnvelope, fromCloudEvent, isValidationError, type Envelope } from '@iap/core';
+import { CLOUDEVENTS_JSON, ErrorCode, IapError, decodeEnvelope, encodeEnvelope, isValidationError, validateEnvelope, type Envelope } from '@iap/core';
 import { decodeUtf8, headerString, isHeaderArray } from './header-values.js';
 import { messageDecodeError } from './kafka-errors.js';
 import type { OutgoingRecord, RecordHeaders, RecordLocation } from './kafka-record.js';
@@ -99,7 +99,7 @@ function encodeData(envelope: Envelope): Buffer | null {
 
 /** True for JSON media types: `application/json`, `text/json` and any `+json` suffix (parameters ignored). */
 export function isJsonContentType(contentType: string | undefined): boolean {
-  if (contentType === undefined) return true;
+  if (contentType === undefined || contentType === 'application/json') return true;
   const semicolon = contentType.indexOf(';');
   const media = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
   return media === 'application/json' || media === 'text/json' || media.endsWith('+json');
@@ -187,11 +187,30 @@ function decodeStructured(record: DecodableRecord, contentType: string, location
   return { ok: true, envelope: withKey(envelope, record.key), mode: 'structured' };
 }
 
+const NO_EXTENSIONS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Attributes binary mode maps to envelope fields; any other `ce_*` header is an extension. */
 function decodeBinary(record: DecodableRecord, contentType: string | undefined, location: RecordLocation | undefined): DecodeKafkaRecordResult {
   const headers = record.headers!;
-  const ce: Record<string, unknown> = {};
+  let specversion: string | undefined;
+  let id: string | undefined;
+  let source: string | undefined;
+  let type: string | undefined;
+  let time: string | undefined;
+  let subject: string | undefined;
+  let schemaVersion: string | undefined;
+  let correlationId: string | undefined;
+  let causationId: string | undefined;
+  let partitionKey: string | undefined;
+  let ceContentType: string | undefined;
+  let ceTraceparent: string | undefined;
+  let ceTracestate: string | undefined;
+  let extensions: Record<string, string> | undefined;
+  let traceparent: string | undefined;
+  let tracestate: string | undefined;
   for (const name in headers) {
-    if (name.length <= 3 || name.charCodeAt(0) !== 99 || name.charCodeAt(1) !== 101 || name.charCodeAt(2) !== 95) continue; // 'ce_'
+    const isAttribute = name.length > 3 && name.charCodeAt(0) === 99 && name.charCodeAt(1) === 101 && name.charCodeAt(2) === 95; // 'ce_'
+    if (!isAttribute && name !== CloudEventsHeaders.TRACEPARENT && name !== CloudEventsHeaders.TRACESTATE) continue;
     const raw = headers[name];
     if (raw === undefined) continue;
     const last = isHeaderArray(raw) ? raw[raw.length - 1] : raw;
@@ -200,25 +219,69 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
     if (text === undefined) {
       return { ok: false, error: messageDecodeError(location, `header ${name} is not valid UTF-8`, { details: { header: name } }) };
     }
-    ce[name.slice(3)] = text;
+    switch (name) {
+      case 'traceparent':
+        traceparent = text;
+        break;
+      case 'tracestate':
+        tracestate = text;
+        break;
+      case 'ce_specversion':
+        specversion = text;
+        break;
+      case 'ce_id':
+        id = text;
+        break;
+      case 'ce_source':
+        source = text;
+        break;
+      case 'ce_type':
+        type = text;
+        break;
+      case 'ce_time':
+        time = text;
+        break;
+      case 'ce_subject':
+        subject = text;
+        break;
+      case 'ce_schemaversion':
+        schemaVersion = text;
+        break;
+      case 'ce_correlationid':
+        correlationId = text;
+        break;
+      case 'ce_causationid':
+        causationId = text;
+        break;
+      case 'ce_partitionkey':
+        partitionKey = text;
+        break;
+      case 'ce_datacontenttype':
+        ceContentType = text;
+        break;
+      case 'ce_traceparent':
+        ceTraceparent = text;
+        break;
+      case 'ce_tracestate':
+        ceTracestate = text;
+        break;
+      default:
+        (extensions ??= {})[name.slice(3)] = text;
+    }
   }
-  const dataContentType = contentType ?? (ce.datacontenttype as string | undefined);
-  if (dataContentType !== undefined) ce.datacontenttype = dataContentType;
-  const traceparent = headerString(headers, CloudEventsHeaders.TRACEPARENT);
-  if (traceparent !== undefined) ce.traceparent = traceparent;
-  const tracestate = headerString(headers, CloudEventsHeaders.TRACESTATE);
-  if (tracestate !== undefined) ce.tracestate = tracestate;
-  if (ce.partitionkey === undefined && record.key !== null) {
-    const key = decodeUtf8(record.key);
-    if (key !== undefined) ce.partitionkey = key;
-  }
+  const dataContentType = contentType ?? ceContentType;
+  if (partitionKey === undefined && record.key !== null) partitionKey = decodeUtf8(record.key);
+  traceparent ??= ceTraceparent;
+  tracestate ??= ceTracestate;
+
+  let data: unknown;
   const value = record.value;
   if (value !== null) {
     if (isJsonContentType(dataContentType)) {
       const text = decodeUtf8(value);
       if (text === undefined) return { ok: false, error: messageDecodeError(location, 'the value is not valid UTF-8 JSON', { details: { header: CloudEventsHeaders.CONTENT_TYPE } }) };
       try {
-        ce.data = JSON.parse(text);
+        data = JSON.parse(text);
       } catch (error) {
         const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
         return {
@@ -231,16 +294,54 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
     } else if (dataContentType !== undefined && dataContentType.slice(0, 5).toLowerCase() === 'text/') {
       const text = decodeUtf8(value);
       if (text === undefined) return { ok: false, error: messageDecodeError(location, `the value is not valid UTF-8 although content-type is ${dataContentType.split(';', 1)[0]!}`) };
-      ce.data = text;
+      data = text;
     } else {
-      ce.data = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+      data = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     }
   }
-  try {
-    return { ok: true, envelope: fromCloudEvent(ce), mode: 'binary' };
-  } catch (error) {
-    return { ok: false, error: wrapCoreError(location, error, true) };
+
+  // same field order as createEnvelope, so every decoded envelope shares one object shape
+  const envelope: Record<string, unknown> = { id, type, source };
+  if (subject !== undefined) envelope.subject = subject;
+  envelope.time = time;
+  envelope.schemaVersion = schemaVersion ?? '1';
+  if (correlationId !== undefined) envelope.correlationId = correlationId;
+  if (causationId !== undefined) envelope.causationId = causationId;
+  if (partitionKey !== undefined) envelope.partitionKey = partitionKey;
+  envelope.dataContentType = dataContentType ?? 'application/json';
+  envelope.data = data;
+  envelope.extensions = extensions ?? NO_EXTENSIONS;
+  if (traceparent !== undefined) envelope.traceparent = traceparent;
+  if (tracestate !== undefined) envelope.tracestate = tracestate;
+
+  const problems = validateEnvelope(envelope);
+  if (specversion !== '1.0') problems.unshift({ path: ['specversion'], message: 'only CloudEvents 1.0 is supported' });
+  if (problems.length > 0) {
+    const issues = problems.map((issue) => ({ path: headerOfField(issue.path), message: issue.message }));
+    const list = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    return { ok: false, error: messageDecodeError(location, `invalid CloudEvent attributes (${list})`, { details: { issues } }) };
   }
+  return { ok: true, envelope: envelope as unknown as Envelope, mode: 'binary' };
+}
+
+/** The header a binary-mode envelope field came from. */
+const HEADER_OF_FIELD: Readonly<Record<string, string>> = {
+  specversion: CloudEventsHeaders.SPEC_VERSION,
+  schemaVersion: CloudEventsHeaders.SCHEMA_VERSION,
+  correlationId: CloudEventsHeaders.CORRELATION_ID,
+  causationId: 'ce_causationid',
+  partitionKey: 'key',
+  dataContentType: CloudEventsHeaders.CONTENT_TYPE,
+  traceparent: CloudEventsHeaders.TRACEPARENT,
+  tracestate: CloudEventsHeaders.TRACESTATE,
+  data: 'value',
+};
+
+function headerOfField(path: ReadonlyArray<string | number>): string {
+  const [field, name] = path;
+  if (field === 'extensions' && name !== undefined) return `ce_${String(name)}`;
+  if (typeof field !== 'string') return '<record>';
+  return HEADER_OF_FIELD[field] ?? `ce_${field}`;
 }
 
 function withKey(envelope: Envelope, key: Buffer | null): Envelope {
@@ -249,22 +350,10 @@ function withKey(envelope: Envelope, key: Buffer | null): Envelope {
   return partitionKey === undefined ? envelope : { ...envelope, partitionKey };
 }
 
-/** Attributes that binary mode reads from headers other than `ce_<name>`. */
-const BINARY_HEADER_OF: Readonly<Record<string, string>> = {
-  datacontenttype: CloudEventsHeaders.CONTENT_TYPE,
-  traceparent: CloudEventsHeaders.TRACEPARENT,
-  tracestate: CloudEventsHeaders.TRACESTATE,
-  partitionkey: 'key',
-  data: 'value',
-  data_base64: 'value',
-};
-
-function wrapCoreError(location: RecordLocation | undefined, error: unknown, binary = false): IapError {
+function wrapCoreError(location: RecordLocation | undefined, error: unknown): IapError {
   if (isValidationError(error)) {
     const issues = error.issues.map((issue) => {
-      const attribute = String(issue.path[0] ?? '');
-      const path = binary && attribute !== '' ? (BINARY_HEADER_OF[attribute] ?? `ce_${attribute}`) : issue.path.join('.');
-      return { path, message: issue.message };
+      return { path: issue.path.join('.'), message: issue.message };
     });
     const list = issues.map((i) => `${i.path || '<root>'}: ${i.message}`).join('; ');
     return messageDecodeError(location, `invalid CloudEvent attributes (${list})`, { cause: error, details: { issues } });

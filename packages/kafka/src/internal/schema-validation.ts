@@ -29,9 +29,12 @@ function toIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): ValidationIssu
 /**
  * Builds the validator for a schema map. A type or version without a schema gives
  * `UNKNOWN_SCHEMA_VERSION`; invalid data gives a `ValidationError` (code `VALIDATION`) whose issue
- * paths start at `data`. Synchronous schemas stay synchronous (no promise per record).
+ * paths start at `data`. Synchronous schemas stay synchronous (no promise per record). With
+ * `inPlace`, the schema's output replaces `data` on the given envelope object (for callers that own
+ * a freshly decoded envelope) instead of a copy.
  */
-export function createDataValidator(schemas: SchemaMap): DataValidator {
+export function createDataValidator(schemas: SchemaMap, options: { readonly inPlace?: boolean } = {}): DataValidator {
+  const inPlace = options.inPlace === true;
   return (envelope, location) => {
     const versions = Object.prototype.hasOwnProperty.call(schemas, envelope.type) ? schemas[envelope.type] : undefined;
     const schema = versions !== undefined && Object.prototype.hasOwnProperty.call(versions, envelope.schemaVersion) ? versions[envelope.schemaVersion] : undefined;
@@ -46,13 +49,19 @@ export function createDataValidator(schemas: SchemaMap): DataValidator {
         ),
       };
     }
-    const finish = (result: StandardSchemaV1.Result<unknown>): DataValidation => {
-      if (result.issues !== undefined) {
-        return { ok: false, error: new ValidationError(`data of ${clip(envelope.type)} v${clip(envelope.schemaVersion)} in ${describeLocation(location)}`, toIssues(result.issues)) };
-      }
-      return { ok: true, envelope: result.value === envelope.data ? envelope : { ...envelope, data: result.value } };
-    };
     const result = schema['~standard'].validate(envelope.data);
-    return result instanceof Promise ? result.then(finish) : finish(result);
+    return result instanceof Promise ? result.then((settled) => finish(settled, envelope, location, inPlace)) : finish(result, envelope, location, inPlace);
   };
+}
+
+function finish(result: StandardSchemaV1.Result<unknown>, envelope: Envelope, location: RecordLocation, inPlace: boolean): DataValidation {
+  if (result.issues !== undefined) {
+    return { ok: false, error: new ValidationError(`data of ${clip(envelope.type)} v${clip(envelope.schemaVersion)} in ${describeLocation(location)}`, toIssues(result.issues)) };
+  }
+  if (result.value === envelope.data) return { ok: true, envelope };
+  if (inPlace) {
+    (envelope as { data: unknown }).data = result.value;
+    return { ok: true, envelope };
+  }
+  return { ok: true, envelope: { ...envelope, data: result.value } };
 }
