@@ -34,6 +34,7 @@ describe.skipIf(!service.available)(`crash test on PostgreSQL (${TOTAL} messages
   let pool: pg.Pool;
   let db: MessagingDatabase;
   const children = new Set<ChildProcess>();
+  const relayIds = new Map<ChildProcess, string>();
   let spawned = 0;
 
   function spawnRelay(): ChildProcess {
@@ -44,6 +45,7 @@ describe.skipIf(!service.available)(`crash test on PostgreSQL (${TOTAL} messages
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.add(child);
+    relayIds.set(child, relayId);
     child.once('exit', () => children.delete(child));
     return child;
   }
@@ -91,6 +93,7 @@ describe.skipIf(!service.available)(`crash test on PostgreSQL (${TOTAL} messages
     // kill a random relay at seeded points of progress, and start a replacement at once
     const received = async (): Promise<number> => Number((await pool.query(`SELECT count(*) AS n FROM "${schema}".received`)).rows[0].n);
     let kills = 0;
+    const killed = new Set<string>();
     const killer = (async () => {
       for (let k = 0; k < KILLS; k++) {
         const threshold = Math.floor(((k + 1) / (KILLS + 1)) * TOTAL * (0.8 + random() * 0.2));
@@ -98,6 +101,7 @@ describe.skipIf(!service.available)(`crash test on PostgreSQL (${TOTAL} messages
         const victims = [...children];
         const victim = victims[Math.floor(random() * victims.length)]!;
         victim.kill('SIGKILL');
+        killed.add(relayIds.get(victim)!);
         kills++;
         spawnRelay();
       }
@@ -122,7 +126,7 @@ describe.skipIf(!service.available)(`crash test on PostgreSQL (${TOTAL} messages
     expect(kills).toBe(KILLS);
 
     // the consumer: read deliveries in arrival order, apply each through the inbox
-    const deliveries = (await pool.query<{ message_id: string; partition_key: string; n: number }>(`SELECT message_id, partition_key, n FROM "${schema}".received ORDER BY seq`)).rows;
+    const deliveries = (await pool.query<{ message_id: string; partition_key: string; n: number; relay: string }>(`SELECT message_id, partition_key, n, relay FROM "${schema}".received ORDER BY seq`)).rows;
     const inbox = createInbox({ schema });
     let processed = 0;
     let skipped = 0;
@@ -144,8 +148,15 @@ describe.skipIf(!service.available)(`crash test on PostgreSQL (${TOTAL} messages
     expect(Number((await pool.query(`SELECT count(*) AS n FROM "${schema}".effects`)).rows[0].n)).toBe(TOTAL);
     const duplicates = deliveries.length - TOTAL;
     expect(skipped).toBe(duplicates);
-    // duplicates only from batches in flight at a kill (a relay keeps up to two in flight)
+    // duplicates only from batches in flight at a kill (a relay keeps up to two in flight): the
+    // first delivery of every duplicated message came from a relay that was then killed
     expect(duplicates).toBeLessThanOrEqual(kills * BATCH * 2);
+    const firstRelay = new Map<string, string>();
+    for (const d of deliveries) {
+      const first = firstRelay.get(d.message_id);
+      if (first === undefined) firstRelay.set(d.message_id, d.relay);
+      else expect(killed.has(first), `message ${d.message_id} was first published by ${first}, which was not killed`).toBe(true);
+    }
 
     // per key: 0, 1, 2, ... in order; a duplicate can only repeat the message just delivered
     const lastByKey = new Map<string, number>();
