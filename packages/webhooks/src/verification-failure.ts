@@ -8,6 +8,11 @@
  * - `in_future`: the signed timestamp is further ahead than `maxFutureSkewMs`.
  * - `body_too_large`: the body exceeds `maxBodyBytes`.
  * - `weak_scheme_disabled`: the request uses a scheme flagged weak and `allowWeakSchemes` is off.
+ *
+ * @example
+ * ```ts
+ * if (!result.ok && result.reason === 'too_old') log.warn('stale or replayed delivery');
+ * ```
  */
 export type VerificationFailureReason =
   | 'missing_header'
@@ -41,6 +46,11 @@ export const VERIFICATION_FAILURE_STATUS: Readonly<Record<VerificationFailureRea
 /**
  * A rejected webhook. `message` says what was wrong and where (header name), never a secret or a
  * payload value.
+ *
+ * @example
+ * ```ts
+ * if (!result.ok) res.writeHead(result.status).end(JSON.stringify({ error: result.reason }));
+ * ```
  */
 export interface VerificationFailure {
   readonly ok: false;

@@ -32,7 +32,15 @@ export interface WebhookDeduplicatorOptions {
   readonly keyPrefix?: string;
 }
 
-/** What {@link WebhookDeduplicator.run} did. */
+/**
+ * What {@link WebhookDeduplicator.run} did.
+ *
+ * @example
+ * ```ts
+ * const outcome = await dedup.run(event, handle);
+ * if (outcome.status === 'in_progress') res.writeHead(409).end();
+ * ```
+ */
 export type DedupOutcome<T> =
   /** The handler ran; `key` is `undefined` when the event had no id (nothing to dedup by). */
   | { readonly status: 'processed'; readonly value: T; readonly key: string | undefined }

@@ -100,7 +100,15 @@ export type HandshakeSpec =
   /** Answer computed with the matching secret: HMAC-SHA256 hex of `message`, passed to `build`. */
   | { readonly kind: 'hmac-reply'; readonly message: string; build(hmacHex: string): { readonly contentType: string; readonly body: string } };
 
-/** The handshake answer: send it as the response, do not run the event handler. */
+/**
+ * The handshake answer: send it as the response, do not run the event handler.
+ *
+ * @example
+ * ```ts
+ * const reply = verifier.handshake(event);
+ * if (reply) res.writeHead(reply.status, reply.headers).end(reply.body);
+ * ```
+ */
 export interface HandshakeReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -114,7 +122,14 @@ export interface HandshakeEvent {
   payloadOrUndefined(): unknown;
 }
 
-/** Input to a signer. */
+/**
+ * Input to a signer.
+ *
+ * @example
+ * ```ts
+ * signer.sign({ body: '{}', id: 'msg_1', timestampMs: Date.now(), url: 'https://example.com/hook' });
+ * ```
+ */
 export interface SignInput {
   /** The body to sign, exactly as it will be sent. */
   readonly body: WebhookBody;
@@ -139,7 +154,15 @@ export interface SigningPlan {
   finish(signature: Uint8Array, bodySha256Hex: string | undefined): SignedWebhook;
 }
 
-/** A signed webhook, ready to send. */
+/**
+ * A signed webhook, ready to send.
+ *
+ * @example
+ * ```ts
+ * const { headers, body } = signer.sign({ body: '{}' });
+ * await fetch(url, { method: 'POST', headers, body });
+ * ```
+ */
 export interface SignedWebhook {
   /** Headers to send (names in lower case). */
   readonly headers: Readonly<Record<string, string>>;
@@ -153,6 +176,13 @@ export interface SignedWebhook {
  * A provider entry: how one provider signs webhooks. Build-ins come from the provider factories
  * (`github()`, `stripe()`, ...); `genericHmac()` builds one for custom setups. The verifiers run the
  * crypto; a provider only reads requests and describes what is signed.
+ *
+ * @example
+ * ```ts
+ * // Built-in entries are declarative; a custom one implements the same interface:
+ * const provider: WebhookProvider = genericHmac({ name: 'erp', header: 'x-erp-signature' });
+ * const verifier = createWebhookVerifier({ provider, secrets: ['secret'] });
+ * ```
  */
 export interface WebhookProvider {
   /** Name used in results and messages, e.g. `github`. */

@@ -1,6 +1,11 @@
 /**
  * The exact bytes of a webhook body: a `Uint8Array` (a Node `Buffer` is one) or a string. Strings
  * are hashed as UTF-8; pass bytes whenever you have them, so nothing is decoded before verification.
+ *
+ * @example
+ * ```ts
+ * verifier.verify({ body: Buffer.from(raw), headers });
+ * ```
  */
 export type WebhookBody = Uint8Array | string;
 
@@ -12,6 +17,11 @@ export interface HeadersLike {
 /**
  * Request headers: a Fetch `Headers`, Node's `IncomingHttpHeaders`, or any plain record (looked up
  * case-insensitively; repeated values joined with `, `).
+ *
+ * @example
+ * ```ts
+ * verifier.verify({ body, headers: request.headers }); // Headers, IncomingHttpHeaders or a record
+ * ```
  */
 export type WebhookHeaders = HeadersLike | Readonly<Record<string, string | readonly string[] | undefined>>;
 

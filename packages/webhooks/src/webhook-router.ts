@@ -4,7 +4,15 @@ import type { VerifiedWebhook } from './verified-webhook.js';
 /** A handler for one event type: the (validated) payload and the verified event. */
 export type WebhookEventHandler<TPayload> = (payload: TPayload, event: VerifiedWebhook<unknown>) => unknown;
 
-/** What {@link WebhookRouter.dispatch} did. */
+/**
+ * What {@link WebhookRouter.dispatch} did.
+ *
+ * @example
+ * ```ts
+ * const { handled, type } = await router.dispatch(event);
+ * if (!handled) log.info(`no handler for ${type}`);
+ * ```
+ */
 export interface DispatchResult {
   /** The event type that was looked up. */
   readonly type: string | undefined;

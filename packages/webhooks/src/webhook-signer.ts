@@ -37,7 +37,14 @@ export interface WebhookSigner {
   sign(input: SignInput): SignedWebhook;
 }
 
-/** The WebCrypto twin of {@link WebhookSigner}. */
+/**
+ * The WebCrypto twin of {@link WebhookSigner}.
+ *
+ * @example
+ * ```ts
+ * const { headers } = await edgeSigner.sign({ body: '{}' });
+ * ```
+ */
 export interface AsyncWebhookSigner {
   readonly provider: string;
   /** @throws IapError `INVALID_OPTIONS` (rejects) when the input lacks something the scheme signs. */

@@ -50,5 +50,12 @@ export interface WebhookVerifierOptions<TSchema extends StandardSchemaV1 | undef
   readonly protoAction?: 'remove' | 'error';
 }
 
-/** The payload type a verifier with schema `TSchema` returns. */
+/**
+ * The payload type a verifier with schema `TSchema` returns.
+ *
+ * @example
+ * ```ts
+ * type Payload = PayloadOf<typeof schema>; // what payload() returns
+ * ```
+ */
 export type PayloadOf<TSchema extends StandardSchemaV1 | undefined> = TSchema extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<TSchema> : unknown;

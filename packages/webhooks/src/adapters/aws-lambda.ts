@@ -5,6 +5,11 @@ import type { WebhookHandlerOptions } from '../webhook-handler-options.js';
 /**
  * An API Gateway (REST v1 or HTTP v2 payload) or Lambda Function URL event: the fields the adapter
  * reads.
+ *
+ * @example
+ * ```ts
+ * export const handler = (event: LambdaHttpEvent) => webhookHandler(event);
+ * ```
  */
 export interface LambdaHttpEvent {
   readonly body?: string | null;
@@ -64,7 +69,14 @@ function headerOf(event: LambdaHttpEvent, name: string): string | undefined {
   return undefined;
 }
 
-/** The URL of a Lambda HTTP event. */
+/**
+ * The URL of a Lambda HTTP event.
+ *
+ * @example
+ * ```ts
+ * lambdaEventUrl({ rawPath: '/hook', rawQueryString: 'a=1', requestContext: { domainName: 'x.execute-api.aws' } }); // 'https://x.execute-api.aws/hook?a=1'
+ * ```
+ */
 export function lambdaEventUrl(event: LambdaHttpEvent): string {
   const host = event.requestContext?.domainName ?? headerOf(event, 'host') ?? 'localhost';
   if (event.rawPath !== undefined) return `https://${host}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;

@@ -70,10 +70,12 @@ export function createExpressWebhookHandler<TPayload = unknown>(
     if (request.body instanceof Uint8Array) {
       body = request.body;
       if (body.byteLength > maxBodyBytes) return writeNodeResponse(response, tooLargeResponse(maxBodyBytes));
-    } else if (request.body !== undefined || request.readableEnded) {
+    } else if (request.readableEnded || (request as { _body?: unknown })._body === true) {
+      // A body parser consumed the stream: the signed bytes are gone.
       next(new WebhookBodyParsedError('express webhook route', request.body === undefined ? 'a consumed stream' : describe(request.body)));
       return;
     } else {
+      // Unread stream (a `req.body` of `{}` left by a parser that skipped this content type is ignored).
       const read = await readNodeBody(request, maxBodyBytes);
       if (!read.ok) return writeNodeResponse(response, tooLargeResponse(maxBodyBytes));
       body = read.body;

@@ -2,7 +2,15 @@ import type { ReadableStreamDefaultReader, ReadableStreamReadResult } from 'node
 import { checkHandlerOptions, processWebhook, tooLargeResponse, type AdapterResponse } from '../internal/process-webhook.js';
 import type { WebhookHandlerOptions } from '../webhook-handler-options.js';
 
-/** The outcome of reading a Fetch request body under a limit. */
+/**
+ * The outcome of reading a Fetch request body under a limit.
+ *
+ * @example
+ * ```ts
+ * const read = await readFetchBody(request, 1_048_576);
+ * if (read.ok) verifier.verify({ body: read.body, headers: request.headers });
+ * ```
+ */
 export type FetchBodyResult = { readonly ok: true; readonly body: Uint8Array } | { readonly ok: false; readonly reason: 'body_too_large' };
 
 /**

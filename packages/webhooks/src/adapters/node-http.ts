@@ -23,7 +23,14 @@ export interface NodeWebhookHandlerOptions<TPayload = unknown> extends WebhookHa
   readonly publicUrl?: string | ((request: IncomingMessage) => string);
 }
 
-/** The URL of a Node request as this server sees it (scheme from the socket, host from the Host header). */
+/**
+ * The URL of a Node request as this server sees it (scheme from the socket, host from the Host header).
+ *
+ * @example
+ * ```ts
+ * createNodeWebhookHandler({ verifier, onEvent, publicUrl: (req) => nodeRequestUrl(req).replace('http:', 'https:') });
+ * ```
+ */
 export function nodeRequestUrl(request: IncomingMessage): string {
   const encrypted = (request.socket as Partial<TLSSocket>).encrypted === true;
   return `${encrypted ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}${request.url ?? '/'}`;

@@ -17,6 +17,11 @@ describe('readHeader', () => {
     expect(readHeader(headers, 'x-sig')).toBe('a, b');
   });
 
+  it('treats missing or non-object headers as empty', () => {
+    expect(readHeader(undefined as unknown as Record<string, string>, 'x')).toBeUndefined();
+    expect(readHeader('x: y' as unknown as Record<string, string>, 'x')).toBeUndefined();
+  });
+
   it('ignores inherited properties and non-string values', () => {
     expect(readHeader({}, 'constructor')).toBeUndefined();
     expect(readHeader({ 'x-n': 5 } as unknown as Record<string, string>, 'x-n')).toBeUndefined();

@@ -15,6 +15,7 @@ function joinValue(value: unknown): string | undefined {
  * duplicated signature header shows up as malformed instead of being silently narrowed to one value.
  */
 export function readHeader(headers: WebhookHeaders, name: string): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
   if (typeof (headers as { get?: unknown }).get === 'function') {
     const value: unknown = (headers as { get(name: string): unknown }).get(name);
     return typeof value === 'string' ? value : undefined;

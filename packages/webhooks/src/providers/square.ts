@@ -2,7 +2,14 @@ import { defineProvider } from '../internal/declarative-provider.js';
 import { utf8SecretKey } from '../internal/key-formats.js';
 import type { WebhookProvider } from '../webhook-provider.js';
 
-/** Options of {@link square}. */
+/**
+ * Options of {@link square}.
+ *
+ * @example
+ * ```ts
+ * square({ notificationUrl: 'https://example.com/webhooks/square' });
+ * ```
+ */
 export interface SquareProviderOptions {
   /**
    * The notification URL exactly as registered in the Square subscription (Square signs it).

@@ -55,6 +55,11 @@ describe('Express adapter on a loopback server', () => {
     expect(routeErrors.at(-1)).toMatchObject({ code: ErrorCode.WEBHOOK_BODY_PARSED, foundType: 'an object' });
   });
 
+  it('reads the stream itself when a parser skipped the content type, even after express.json()', async () => {
+    const response = await post(`${server.origin}/webhooks/misconfigured`, { body, headers: { 'content-type': 'application/vnd.stripe+json', ...signer.sign({ body }).headers } });
+    expect(response.status).toBe(200);
+  });
+
   it('answers rejected and oversized deliveries with their status', async () => {
     const tampered = await post(`${server.origin}/webhooks/stripe`, { body: body.replace('4200', '4201'), headers: { 'content-type': 'application/json', ...signer.sign({ body }).headers } });
     expect(tampered.status).toBe(401);
