@@ -90,14 +90,7 @@ export function createBoundedMemoryIdempotencyStore(options: { readonly maxEntri
   };
   const store: IdempotencyStore = {
     claim: (key, claimOptions) => Promise.resolve(sync.claim(key, claimOptions)),
-    complete(key, token, completeOptions) {
-      try {
-        sync.complete(key, token, completeOptions);
-        return Promise.resolve();
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
-    },
+    complete: (key, token, completeOptions) => new Promise<void>((resolve) => resolve(sync.complete(key, token, completeOptions))),
     release: (key, token) => Promise.resolve(sync.release(key, token)),
     get: (key) => {
       const entry = live(key);
