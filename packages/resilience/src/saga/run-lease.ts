@@ -1,6 +1,7 @@
 import { ErrorCode, hasErrorCode, IapError, type Clock, type TimerHandle } from '@iap/core';
 import { asError, leaseLostError } from './saga-errors.js';
 import type { SignalFanout } from './signal-fanout.js';
+import { StopSource } from './stop-source.js';
 import type { SagaStatus } from './saga-status.js';
 import type { SagaCheckpointInput, SagaStore } from './saga-store.js';
 
@@ -25,7 +26,7 @@ export class RunLease {
   readonly #owner: string;
   readonly #clock: Clock;
   readonly #leaseMs: number;
-  readonly #controller = new AbortController();
+  readonly #stop = new StopSource();
   readonly #unlink: Array<() => void> = [];
   #version: number;
   #nextSeq: number;
@@ -56,19 +57,19 @@ export class RunLease {
     this.#nextSeq = options.lastSeq + 1;
     this.#leaseExpiresAt = options.leaseExpiresAt;
     for (const { signal, reason } of options.signals) {
-      this.#unlink.push(options.fanout.subscribe(signal, () => this.#controller.abort(reason())));
+      this.#unlink.push(options.fanout.subscribe(signal, () => this.#stop.stop(reason())));
     }
     this.#scheduleRenewal();
   }
 
-  /** Aborts when the run must stop; `signal.reason` says why (ABORTED, CLOSED or LEASE_LOST). */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
+  /** Stops when the run must stop; `reason` says why (ABORTED, CLOSED, LEASE_LOST or a store failure). */
+  get stop(): StopSource {
+    return this.#stop;
   }
 
   /** Throws the stop reason when the run must stop, or `LEASE_LOST` when the lease ran out unrenewed. */
   throwIfStopped(): void {
-    if (this.#controller.signal.aborted) throw asError(this.#controller.signal.reason);
+    if (this.#stop.stopped) throw asError(this.#stop.reason);
     if (this.#clock.now() >= this.#leaseExpiresAt) this.#lose(leaseLostError(this.#sagaId, 'the lease expired before it could be renewed'));
   }
 
@@ -107,7 +108,7 @@ export class RunLease {
       }
       if (leaseExpiresAt === null) {
         this.#released = true;
-        this.stop();
+        this.stopRenewing();
       } else this.#leaseExpiresAt = leaseExpiresAt;
     };
     const result = this.#chain.then(run);
@@ -122,22 +123,22 @@ export class RunLease {
   }
 
   /** Stops renewing and unlinks the signals. Idempotent. */
-  stop(): void {
+  stopRenewing(): void {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const unlink of this.#unlink.splice(0)) unlink();
   }
 
   #lose(error: unknown): never {
-    if (!this.#controller.signal.aborted) this.#controller.abort(error);
-    this.stop();
-    throw asError(this.#controller.signal.reason);
+    this.#stop.stop(error);
+    this.stopRenewing();
+    throw asError(this.#stop.reason);
   }
 
   #scheduleRenewal(): void {
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
-      if (this.#released || this.#broken !== undefined || this.#controller.signal.aborted) return;
+      if (this.#released || this.#broken !== undefined || this.#stop.stopped) return;
       void this.#renew();
     }, Math.max(1, Math.floor(this.#leaseMs / 3)));
   }
@@ -158,7 +159,7 @@ export class RunLease {
         return;
       }
     }
-    if (!this.#released && this.#broken === undefined && !this.#controller.signal.aborted) this.#scheduleRenewal();
+    if (!this.#released && this.#broken === undefined && !this.#stop.stopped) this.#scheduleRenewal();
   }
 
   /** A renewal goes through the same queue as the checkpoints but does not break it on a transient failure. */

@@ -1,6 +1,6 @@
 import { ErrorCode, hasErrorCode, IapError, type TypedEmitter } from '@iap/core';
 import { RunLease } from './run-lease.js';
-import { definitionError } from './saga-errors.js';
+import { asError, definitionError } from './saga-errors.js';
 import type { SagaEvents, SagaPhase } from './saga-events.js';
 import { fromJsonText, toJsonText, toStoredError } from './saga-json.js';
 import type { ResolvedSagaOptions } from './saga-options.js';
@@ -103,14 +103,14 @@ export class SagaExecution {
       if (operator !== undefined) await this.#applyOperator(operator);
       if (this.#status === 'running') await this.#forward();
       if (this.#status === 'compensating') await this.#backward();
-      this.#lease.stop();
+      this.#lease.stopRenewing();
       const result = this.result();
       if (events.has('sagaFinished')) events.emit('sagaFinished', { sagaId, sagaName, status: this.#status, failedStep: result.failedStep });
       return result;
     } catch (error) {
-      const reason = this.#lease.signal.aborted ? (this.#lease.signal.reason as unknown) : error;
+      const reason = this.#lease.stop.stopped ? this.#lease.stop.reason : error;
       await this.#lease.release();
-      this.#lease.stop();
+      this.#lease.stopRenewing();
       if (events.has('sagaStopped')) events.emit('sagaStopped', { sagaId, sagaName, reason: stopReason(reason), error: reason });
       throw reason;
     }
@@ -176,13 +176,25 @@ export class SagaExecution {
     const results = this.#state.results();
     const idempotencyKey = `${sagaId}:${step.name}`;
     const outcome = await runAttempts({
-      run: (attempt, signal) => step.action({ sagaId, sagaName, step: step.name, input: this.#input, results, idempotencyKey, attempt, signal }),
+      run: (attempt, source) =>
+        step.action({
+          sagaId,
+          sagaName,
+          step: step.name,
+          input: this.#input,
+          results,
+          idempotencyKey,
+          attempt,
+          get signal() {
+            return source.signal;
+          },
+        }),
       policy: step.retry,
       timeoutMs: step.timeoutMs,
       shouldRetry: step.shouldRetry,
       clock: options.clock,
       random: options.random,
-      stopSignal: this.#lease.signal,
+      stop: this.#lease.stop,
       deadlineAt: beforePivot ? this.#record.deadlineAt : undefined,
       deadlineError: (last) => deadlineError(sagaId, sagaName, step.name, last),
       what: `saga "${sagaName}" step "${step.name}"`,
@@ -253,13 +265,26 @@ export class SagaExecution {
     const result = this.#state.result(step.name);
     const idempotencyKey = `${sagaId}:${step.name}`;
     const outcome = await runAttempts({
-      run: (attempt, signal) => compensate({ sagaId, sagaName, step: step.name, input: this.#input, result, idempotencyKey, attempt, reason, signal }),
+      run: (attempt, source) =>
+        compensate({
+          sagaId,
+          sagaName,
+          step: step.name,
+          input: this.#input,
+          result,
+          idempotencyKey,
+          attempt,
+          reason,
+          get signal() {
+            return source.signal;
+          },
+        }),
       policy: step.compensationRetry,
       timeoutMs: step.timeoutMs,
       shouldRetry: step.shouldRetry,
       clock: options.clock,
       random: options.random,
-      stopSignal: this.#lease.signal,
+      stop: this.#lease.stop,
       deadlineAt: undefined,
       deadlineError: (last) => deadlineError(sagaId, sagaName, step.name, last),
       what: `saga "${sagaName}" compensation of step "${step.name}"`,
@@ -309,7 +334,7 @@ export class SagaExecution {
   /** Waits for every step of a group; rethrows a stop reason (or store failure) after all settled. */
   async #settle(work: ReadonlyArray<Promise<StepOutcome>>): Promise<StepOutcome[]> {
     const settled = await Promise.allSettled(work);
-    if (this.#lease.signal.aborted) throw this.#lease.signal.reason;
+    if (this.#lease.stop.stopped) throw asError(this.#lease.stop.reason);
     const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (rejected !== undefined) throw rejected.reason;
     return settled.map((s) => (s as PromiseFulfilledResult<StepOutcome>).value);

@@ -1,17 +1,18 @@
 import { computeRetryDelay, ErrorCode, IapError, readRetryAfterMs, sleep, type Clock, type RandomSource, type RetryPolicy } from '@iap/core';
 import { asError } from './saga-errors.js';
+import { StopSource } from './stop-source.js';
 
 /** @internal Input of {@link runAttempts}. */
 export interface AttemptPlan<T> {
-  /** One attempt. */
-  readonly run: (attempt: number, signal: AbortSignal) => Promise<T> | T;
+  /** One attempt; `source.signal` (made on first read) aborts when the attempt times out or the run stops. */
+  readonly run: (attempt: number, source: StopSource) => Promise<T> | T;
   readonly policy: RetryPolicy;
   readonly timeoutMs: number | undefined;
   readonly shouldRetry: (error: unknown) => boolean;
   readonly clock: Clock;
   readonly random: RandomSource;
-  /** Aborting stops the attempts at once: {@link runAttempts} rejects with the signal's reason. */
-  readonly stopSignal: AbortSignal;
+  /** Stopping it stops the attempts at once: {@link runAttempts} rejects with its reason. */
+  readonly stop: StopSource;
   /** No attempt starts at or after this time (ms since the epoch). */
   readonly deadlineAt: number | undefined;
   /** Makes the error of a passed deadline (the last attempt's error, if any, as cause). */
@@ -30,12 +31,12 @@ export type AttemptOutcome<T> = { readonly ok: true; readonly value: T; readonly
  * a deadline. Resolves with the outcome; rejects only with the stop signal's reason.
  */
 export async function runAttempts<T>(plan: AttemptPlan<T>): Promise<AttemptOutcome<T>> {
-  const { clock, stopSignal } = plan;
+  const { clock, stop } = plan;
   const startedAt = clock.now();
   let previousDelayMs: number | undefined;
   let lastError: unknown;
   for (let attempt = 1; ; attempt++) {
-    throwIfStopped(stopSignal);
+    throwIfStopped(stop);
     if (plan.deadlineAt !== undefined && clock.now() >= plan.deadlineAt) {
       return { ok: false, error: plan.deadlineError(lastError), attempts: attempt - 1 };
     }
@@ -58,9 +59,9 @@ export async function runAttempts<T>(plan: AttemptPlan<T>): Promise<AttemptOutco
     }
     plan.onRetry(attempt, decision.delayMs, error);
     try {
-      await sleep(decision.delayMs, { clock, signal: stopSignal });
+      await sleep(decision.delayMs, { clock, signal: stop.signal });
     } catch {
-      throwIfStopped(stopSignal);
+      throwIfStopped(stop);
     }
     previousDelayMs = decision.delayMs;
   }
@@ -74,8 +75,8 @@ function safeShouldRetry(shouldRetry: (error: unknown) => boolean, error: unknow
   }
 }
 
-function throwIfStopped(signal: AbortSignal): void {
-  if (signal.aborted) throw asError(signal.reason);
+function throwIfStopped(stop: StopSource): void {
+  if (stop.stopped) throw asError(stop.reason);
 }
 
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
@@ -85,20 +86,22 @@ type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
  * is removed. Resolves with the action's value or error (as thrown); rejects only with the stop reason.
  */
 function runOneAttempt<T>(plan: AttemptPlan<T>, attempt: number): Promise<Settled<T>> {
-  const { clock, stopSignal, timeoutMs } = plan;
-  const controller = new AbortController();
+  const { clock, stop, timeoutMs } = plan;
+  // without a timeout the attempt's signal is the run's own; with one, a source of its own
+  const source = timeoutMs === undefined ? stop : new StopSource();
   return new Promise<Settled<T>>((resolve, reject) => {
     let timer: ReturnType<Clock['setTimeout']> | undefined;
+    let unsubscribe = (): void => undefined;
     const cleanup = (): void => {
       if (timer !== undefined) clock.clearTimeout(timer);
-      stopSignal.removeEventListener('abort', onStop);
+      unsubscribe();
     };
-    const onStop = (): void => {
+    unsubscribe = stop.onStop(() => {
       cleanup();
-      controller.abort(stopSignal.reason);
-      reject(asError(stopSignal.reason));
-    };
-    stopSignal.addEventListener('abort', onStop, { once: true });
+      source.stop(stop.reason);
+      reject(asError(stop.reason));
+    });
+    if (stop.stopped) return;
     if (timeoutMs !== undefined) {
       timer = clock.setTimeout(() => {
         const error = new IapError(ErrorCode.TIMEOUT, `${plan.what} attempt ${attempt} timed out after ${timeoutMs} ms`, {
@@ -106,11 +109,11 @@ function runOneAttempt<T>(plan: AttemptPlan<T>, attempt: number): Promise<Settle
           details: { attempt, timeoutMs },
         });
         cleanup();
-        controller.abort(error);
+        source.stop(error);
         resolve({ ok: false, error });
       }, timeoutMs);
     }
-    new Promise<T>((inner) => inner(plan.run(attempt, controller.signal))).then(
+    new Promise<T>((inner) => inner(plan.run(attempt, source))).then(
       (value) => {
         cleanup();
         resolve({ ok: true, value });
