@@ -2,7 +2,8 @@
  * @iap/messaging benchmarks, all on real services in one run:
  * - relay throughput to a no-op publisher (batch 100 and 500) vs a raw `DELETE ... RETURNING` drain
  *   of the same rows with the same parallelism (the database floor);
- * - enqueue cost per business transaction vs the same transaction without the outbox insert;
+ * - enqueue cost per business transaction vs the same transaction without the outbox insert
+ *   (through `db.transaction`, and through a raw `pg` client where the NOTIFY goes inside the tx);
  * - when Kafka is reachable: relay → Kafka vs raw kafkajs `sendBatch` of the same records.
  *
  * The machine is shared, so every group runs ROUNDS times with its cases alternating, and the
@@ -14,7 +15,7 @@ import { createEnvelope, encodeEnvelope, type PublishMessage, type PublishResult
 import pg from 'pg';
 import { measureThroughput, reportResults, type BenchCaseResult, type BenchRole } from '../../../scripts/bench-kit.js';
 import { requireKafka, requirePostgres } from '../../../scripts/testing/services.js';
-import { createOutbox, createRelay, migrate, type Outbox } from '../src/index.js';
+import { createOutbox, createRelay, migrate, type Outbox, type SqlExecutor } from '../src/index.js';
 import { createPostgresDatabase } from '../src/postgres.js';
 
 const RELAY_MESSAGES = Number(process.env.IAP_BENCH_RELAY_MESSAGES ?? 10_000);
@@ -106,14 +107,23 @@ function rawDrain(group: string, batchSize: number): () => Promise<BenchCaseResu
     });
 }
 
-/** Business transactions (insert an order [+ enqueue its event]) by `writers` connections. */
-function enqueueCost(group: string, name: string, role: BenchRole, outboxOptions: { notify: boolean } | undefined, writers: number): () => Promise<BenchCaseResult> {
+/**
+ * Business transactions (insert an order [+ enqueue its event]) by `writers` concurrent callers,
+ * through `db.transaction` (the adapter: NOTIFY after the commit) or a raw `pg` client (a foreign
+ * executor: NOTIFY inside the transaction).
+ */
+function enqueueCost(group: string, name: string, role: BenchRole, outboxOptions: { notify: boolean } | undefined, writers: number, via: 'adapter' | 'raw pg client' = 'adapter'): () => Promise<BenchCaseResult> {
   return () =>
     withSchema(async (schema) => {
       const outbox = outboxOptions === undefined ? undefined : createOutbox({ schema, notify: outboxOptions.notify });
       await pool.query(`CREATE TABLE "${schema}".orders (id bigserial PRIMARY KEY, customer text NOT NULL, total numeric(12, 2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
       const perWriter = Math.ceil(ENQUEUE_TRANSACTIONS / writers) * (writers > 1 ? 2 : 1);
       let counter = 0;
+      const business = async (tx: SqlExecutor): Promise<void> => {
+        const n = counter++;
+        await tx.query(`INSERT INTO "${schema}".orders (customer, total) VALUES ($1, $2)`, [`c-${n % 500}`, 129.5]);
+        if (outbox) await outbox.enqueue(tx, { destination: 'orders', envelope: createEnvelope({ type: 'order.placed', source: '/bench', data: { orderId: `o-${n}`, total: 129.5 }, partitionKey: `c-${n % 500}` }) });
+      };
       return measureThroughput(
         group,
         name,
@@ -122,13 +132,15 @@ function enqueueCost(group: string, name: string, role: BenchRole, outboxOptions
         async () => {
           await Promise.all(
             Array.from({ length: writers }, async () => {
+              if (via === 'adapter') {
+                for (let i = 0; i < perWriter; i++) await db.transaction(business);
+                return;
+              }
               const client = await pool.connect();
               try {
                 for (let i = 0; i < perWriter; i++) {
-                  const n = counter++;
                   await client.query('BEGIN');
-                  await client.query(`INSERT INTO "${schema}".orders (customer, total) VALUES ($1, $2)`, [`c-${n % 500}`, 129.5]);
-                  if (outbox) await outbox.enqueue(client, { destination: 'orders', envelope: createEnvelope({ type: 'order.placed', source: '/bench', data: { orderId: `o-${n}`, total: 129.5 }, partitionKey: `c-${n % 500}` }) });
+                  await business(client);
                   await client.query('COMMIT');
                 }
               } finally {
@@ -222,7 +234,7 @@ try {
   results.push(
     ...(await medianOf([
       enqueueCost(sequential, 'business tx without outbox', 'floor', undefined, 1),
-      enqueueCost(sequential, 'business tx + enqueue (NOTIFY on, default)', 'ours', { notify: true }, 1),
+      enqueueCost(sequential, 'business tx + enqueue (default: NOTIFY after commit)', 'ours', { notify: true }, 1),
       enqueueCost(sequential, 'business tx + enqueue (NOTIFY off)', 'ours', { notify: false }, 1),
     ])),
   );
@@ -230,8 +242,9 @@ try {
   results.push(
     ...(await medianOf([
       enqueueCost(concurrent, 'business tx without outbox', 'floor', undefined, CONCURRENT_WRITERS),
-      enqueueCost(concurrent, 'business tx + enqueue (NOTIFY on, default)', 'ours', { notify: true }, CONCURRENT_WRITERS),
+      enqueueCost(concurrent, 'business tx + enqueue (default: NOTIFY after commit)', 'ours', { notify: true }, CONCURRENT_WRITERS),
       enqueueCost(concurrent, 'business tx + enqueue (NOTIFY off)', 'ours', { notify: false }, CONCURRENT_WRITERS),
+      enqueueCost(concurrent, 'raw pg client + enqueue (NOTIFY inside the tx)', 'ours', { notify: true }, CONCURRENT_WRITERS, 'raw pg client'),
     ])),
   );
   results.push(...(await kafkaGroup()));

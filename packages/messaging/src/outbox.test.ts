@@ -2,6 +2,7 @@ import { ErrorCode, ManualClock, createEnvelope, createTraceparent, isValidation
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecordingExecutor } from './__fixtures__/recording-executor.js';
+import { TransactionHandle } from './internal/transaction-handle.js';
 import { createOutbox } from './outbox.js';
 import type { OutboxMessage } from './outbox-message.js';
 
@@ -51,6 +52,21 @@ describe('enqueue', () => {
     expect(tx.statements[0]!.sql).not.toContain('pg_advisory_xact_lock');
     expect(tx.statements[0]!.sql).not.toContain('pg_notify');
     expect(tx.statements[0]!.params).toHaveLength(6);
+  });
+
+  it('sends the NOTIFY after the commit, outside the transaction, for our adapters’ transactions', async () => {
+    const executor = new RecordingExecutor();
+    const notified: string[] = [];
+    const tx = new TransactionHandle((sql, params) => executor.query(sql, params), (channel) => notified.push(channel));
+    await createOutbox({ schema: 'app' }).enqueue(tx, { destination: 'orders', envelope: envelope('k') });
+    expect(executor.statements[0]!.sql).not.toContain('pg_notify');
+    expect(notified).toEqual([]);
+    tx.finish(true, () => undefined);
+    expect(notified).toEqual(['app_iap_outbox']);
+    const rolledBack = new TransactionHandle((sql, params) => executor.query(sql, params), (channel) => notified.push(channel));
+    await createOutbox({ schema: 'app' }).enqueue(rolledBack, { destination: 'orders', envelope: envelope('k') });
+    rolledBack.finish(false, () => undefined);
+    expect(notified).toEqual(['app_iap_outbox']);
   });
 
   it('does nothing for an empty batch', async () => {

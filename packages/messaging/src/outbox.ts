@@ -5,6 +5,7 @@ import { registerOutbox, type OutboxInternals } from './internal/outbox-internal
 import { buildOutboxSql } from './internal/outbox-sql.js';
 import { readCount, readNumber, readString } from './internal/rows.js';
 import { resolveTableNames } from './internal/table-names.js';
+import { transactionNotifier } from './internal/transaction-handle.js';
 import type { DeadLetter, OutboxMessage, OutboxStats } from './outbox-message.js';
 import type { MessagingTablesOptions } from './tables.js';
 
@@ -17,8 +18,10 @@ import type { MessagingTablesOptions } from './tables.js';
  */
 export interface OutboxOptions extends MessagingTablesOptions {
   /**
-   * Send a PostgreSQL `NOTIFY` (delivered at commit) with every enqueue, so relays in other
-   * processes wake up at once. Costs a little at commit under many concurrent writers; relays still
+   * Send a PostgreSQL `NOTIFY` for enqueues, so relays in other processes wake up at once. In a
+   * transaction of `createPostgresDatabase` / `createPgliteDatabase` it is sent right after the
+   * commit, outside your transaction and coalesced per process (PostgreSQL serialises the commits of
+   * transactions that NOTIFY); with any other executor it is sent inside the transaction. Relays
    * find every message through their backup poll without it.
    * @defaultValue `true`
    */
@@ -228,7 +231,11 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
       });
       if (issues.length > 0) throw new ValidationError('outbox messages', issues);
       const keyed = rows.some((r) => r.partitionKey !== null);
-      const statement = keyed ? (notify ? sql.insertKeyedNotify : sql.insertKeyed) : notify ? sql.insertUnkeyedNotify : sql.insertUnkeyed;
+      // our adapters' transactions NOTIFY right after the commit, outside the transaction; any other
+      // executor gets the NOTIFY inside it (delivered at its commit)
+      const notifier = notify ? transactionNotifier(tx) : undefined;
+      const notifyInside = notify && notifier === undefined;
+      const statement = keyed ? (notifyInside ? sql.insertKeyedNotify : sql.insertKeyed) : notifyInside ? sql.insertUnkeyedNotify : sql.insertUnkeyed;
       const params: unknown[] = [
         rows.map((r) => r.messageId),
         rows.map((r) => r.destination),
@@ -238,13 +245,17 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
         clock.now(),
       ];
       if (keyed) params.push(names.lockNamespace);
-      if (notify) params.push(names.channel);
+      if (notifyInside) params.push(names.channel);
       try {
         await tx.query(statement, params);
       } catch (error) {
         throw storeFailed(`enqueueing ${rows.length} message(s) into ${names.outboxLabel}`, error);
       }
-      if (typeof tx.afterCommit === 'function') tx.afterCommit(wake);
+      if (notifier) tx.afterCommit!(() => {
+        wake();
+        notifier(names.channel);
+      });
+      else if (typeof tx.afterCommit === 'function') tx.afterCommit(wake);
     },
 
     wake,

@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { ErrorCode, IapError } from '@iap/core';
 import type { MessagingDatabase, SqlQueryResult, TransactionExecutor } from './executor.js';
 import { acquireLockFile, type LockFile } from './internal/lock-file.js';
+import { createCoalescingNotifier } from './internal/coalescing-notifier.js';
 import { TransactionHandle } from './internal/transaction-handle.js';
 
 /**
@@ -127,6 +128,8 @@ function createGateway(pglite: PGlite, lock: LockFile | undefined): PgliteDataba
     return previous.then(fn).finally(done);
   }
 
+  const notifier = createCoalescingNotifier((channel) => (closed ? Promise.resolve() : exclusive(() => pglite.query("SELECT pg_notify($1, '')", [channel]))));
+
   const gateway: PgliteDatabase = {
     pglite,
 
@@ -140,7 +143,7 @@ function createGateway(pglite: PGlite, lock: LockFile | undefined): PgliteDataba
       let handle: TransactionHandle | undefined;
       return exclusive(() =>
         pglite.transaction(async (ptx) => {
-          handle = new TransactionHandle((sql, params) => ptx.query(sql, params));
+          handle = new TransactionHandle((sql, params) => ptx.query(sql, params), notifier);
           const ctx: TransactionContext = { active: true };
           try {
             return await context.run(ctx, () => fn(handle!));

@@ -1,6 +1,7 @@
 import { ErrorCode, IapError, systemClock, type Clock, type TimerHandle } from '@iap/core';
 import pg from 'pg';
 import type { MessagingDatabase, SqlQueryResult, TransactionExecutor } from './executor.js';
+import { createCoalescingNotifier } from './internal/coalescing-notifier.js';
 import { TransactionHandle } from './internal/transaction-handle.js';
 
 /**
@@ -63,6 +64,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Messag
 
   let closed = false;
   const closedError = (): IapError => new IapError(ErrorCode.CLOSED, 'the PostgreSQL messaging database is closed');
+  const notifier = createCoalescingNotifier((channel) => (closed ? Promise.resolve() : pool.query("SELECT pg_notify($1, '')", [channel])));
 
   // LISTEN state: one dedicated client for every channel
   const channels = new Map<string, Set<() => void>>();
@@ -128,7 +130,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Messag
       if (closed) throw closedError();
       const client = await pool.connect();
       let broken: Error | undefined;
-      const tx = new TransactionHandle((sql, params) => client.query(sql, params));
+      const tx = new TransactionHandle((sql, params) => client.query(sql, params), notifier);
       try {
         await client.query('BEGIN');
         let result: T;

@@ -1,14 +1,28 @@
 import { ErrorCode, IapError } from '@iap/core';
 import type { SqlQueryResult, TransactionExecutor } from '../executor.js';
 
+/** Sends a NOTIFY on a channel outside any transaction (fire and forget, coalesced). */
+export type ChannelNotifier = (channel: string) => void;
+
+const notifiers = new WeakMap<object, ChannelNotifier>();
+
+/**
+ * The after-commit notifier of a transaction handle made by one of our adapters, or undefined for
+ * any other executor (whose NOTIFY must then be sent inside the transaction).
+ */
+export function transactionNotifier(tx: unknown): ChannelNotifier | undefined {
+  return typeof tx === 'object' && tx !== null ? notifiers.get(tx) : undefined;
+}
+
 /** A transaction handle that refuses use after its transaction ended and collects after-commit callbacks. */
 export class TransactionHandle implements TransactionExecutor {
   readonly #run: (sql: string, params?: unknown[]) => Promise<SqlQueryResult>;
   readonly #callbacks: Array<() => void> = [];
   #finished = false;
 
-  constructor(run: (sql: string, params?: unknown[]) => Promise<SqlQueryResult>) {
+  constructor(run: (sql: string, params?: unknown[]) => Promise<SqlQueryResult>, notifier?: ChannelNotifier) {
     this.#run = run;
+    if (notifier) notifiers.set(this, notifier);
   }
 
   query(sql: string, params?: unknown[]): Promise<SqlQueryResult> {

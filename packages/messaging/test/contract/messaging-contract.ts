@@ -426,7 +426,10 @@ export function messagingContract(target: ContractTarget): void {
         expect(publisher.published).toHaveLength(1);
       });
 
-      it('wakes on NOTIFY from an enqueue it cannot see in-process', async () => {
+      it.each([
+        ['sent after the commit by the adapter', false],
+        ['sent inside the transaction for a foreign executor', true],
+      ])('wakes on NOTIFY from an enqueue it cannot see in-process (%s)', async (_, foreign) => {
         const { publisher, relay, schema } = await setup();
         const other = target.openSecond ? await target.openSecond() : db;
         try {
@@ -436,7 +439,7 @@ export function messagingContract(target: ContractTarget): void {
           const unlisten = await db.listen!(`${schema}_iap_outbox`, () => undefined);
           const r = relay({ listen: true, minPollIntervalMs: 60_000, maxPollIntervalMs: 60_000 });
           r.start();
-          await other.transaction((tx) => stranger.enqueue(tx, { destination: 'orders', envelope: event('k', 1) }));
+          await other.transaction((tx) => stranger.enqueue(foreign ? { query: (sql, params) => tx.query(sql, params) } : tx, { destination: 'orders', envelope: event('k', 1) }));
           // the manual clock never moves, so the backup poll cannot be what finds it
           await waitFor(() => publisher.published.length === 1, 'the NOTIFY wake-up');
           await unlisten();
