@@ -301,3 +301,33 @@ describe('createConsumer: lifecycle and options', () => {
     expect(createConsumer({ ...base, onRetriesExhausted: { mode: 'retry-topics', delaysMs: [1_000, 5_000] } }).topics).toEqual(['a', 'b', 'a-retry-1', 'a-retry-2', 'b-retry-1', 'b-retry-2']);
   });
 });
+
+describe('createConsumer: metrics hooks', () => {
+  it('reports processed, retried, dead-lettered, handler latency and lag through telemetry', async () => {
+    const counters: Array<[string, number]> = [];
+    const histograms: string[] = [];
+    const gauges: Array<[string, number]> = [];
+    let calls = 0;
+    harness = await startHarness({
+      retry: { maxAttempts: 2, backoff: { kind: 'constant', delayMs: 10 } },
+      telemetry: {
+        counter: (name, value) => void counters.push([name, value]),
+        histogram: (name) => void histograms.push(name),
+        gauge: (name, value) => void gauges.push([name, value]),
+      },
+      handler: (event) => {
+        if ((event.data as number) === 2) throw new Error(`failure ${++calls}`);
+      },
+    });
+    harness.publish('orders', { data: 1 });
+    harness.publish('orders', { data: 2 });
+    harness.publish('orders', { data: 3 });
+    await harness.pumpUntil(() => harness!.kafka.committedOffset('g1', 'orders') === '3');
+    const total = (name: string) => counters.filter(([n]) => n === name).reduce((s, [, v]) => s + v, 0);
+    expect(total('iap.kafka.consumer.processed')).toBe(2);
+    expect(total('iap.kafka.consumer.retried')).toBe(1);
+    expect(total('iap.kafka.consumer.dead_lettered')).toBe(1);
+    expect(histograms.filter((n) => n === 'iap.kafka.consumer.handler.duration_ms')).toHaveLength(4);
+    expect(gauges.at(-1)).toEqual(['iap.kafka.consumer.lag', 0]);
+  });
+});
