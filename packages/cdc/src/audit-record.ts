@@ -89,7 +89,7 @@ export function toAuditRecord(event: ChangeEvent, options: AuditRecordOptions = 
   const diff = changedFields(event);
   const occurredAtMs = event.source.timeMs ?? event.eventTimeMs;
   const occurredAt = occurredAtMs === null ? null : new Date(occurredAtMs).toISOString();
-  return {
+  const record: { -readonly [K in keyof AuditRecord]: AuditRecord[K] } = {
     id: deterministicUuid(identityOf(event, position)),
     format: event.format,
     kind: event.kind,
@@ -104,7 +104,11 @@ export function toAuditRecord(event: ChangeEvent, options: AuditRecordOptions = 
     changedFields: diff.changed,
     unknownFields: diff.unknown,
     keyChanged: diff.keyChanged,
-    ...(options.includeKey === true ? { key: toJsonSafe(event.key) } : {}),
-    ...(options.includeValues === true ? { before: toJsonSafe(event.before), after: toJsonSafe(event.after) } : {}),
   };
+  if (options.includeKey === true) record.key = toJsonSafe(event.key);
+  if (options.includeValues === true) {
+    record.before = toJsonSafe(event.before);
+    record.after = toJsonSafe(event.after);
+  }
+  return record;
 }

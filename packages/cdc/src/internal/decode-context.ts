@@ -1,16 +1,16 @@
 import type { CdcFormat } from '../cdc-format.js';
 import { CdcParseError, type CdcParseReason } from '../cdc-parse-error.js';
-import type { LiteralTable } from './number-literals.js';
+import type { ExactLiterals } from './json-text.js';
 import type { ResolvedParserOptions } from './resolved-options.js';
 
 /** A path from the root of the message. */
 export type Path = readonly (string | number)[];
 
-/** What every decoder needs: the options, the exact literals of the message, the format for errors. */
+/** What every decoder needs: the options, the exact literals of the message text, the format for errors. */
 export interface DecodeContext {
   readonly options: ResolvedParserOptions;
-  /** Exact literal texts of the parsed message (lossless text input only). */
-  literals: LiteralTable | undefined;
+  /** Exact literal texts of the parsed message, by path (lossless text input only). */
+  exact: ExactLiterals | undefined;
   /** The format being parsed (for error messages). */
   format: CdcFormat | 'unknown';
 }

@@ -2,7 +2,7 @@ import type { CdcFormat } from '../cdc-format.js';
 import type { Row } from '../cdc-value.js';
 import type { BeforeImage, ChangeEvent, ChangeEventKind, ChangeOperation, LogicalMessage, SchemaChange, TransactionBlock, TransactionMarker } from '../change-event.js';
 import type { SnapshotMarker, SourceInfo, SourcePosition } from '../source-info.js';
-import { setOwn } from './value-decoders.js';
+import { assignOwn, setOwn } from './value-decoders.js';
 
 /** What a format parser knows about an event; everything else defaults to null. */
 export interface EventInit {
@@ -22,6 +22,9 @@ export interface EventInit {
   readonly schemaChange?: SchemaChange | null;
   readonly indexInMessage?: number;
 }
+
+/** A writable copy of a readonly shape (for inits built step by step). */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Per-message facts every event of the message shares. */
 export interface MessageFacts {
@@ -116,8 +119,5 @@ export function pickColumns(row: Row | null, columns: readonly string[] | null):
 
 /** `row` with the columns of `changes` replaced (Maxwell / Canal `old`: the previous values of changed columns). */
 export function overlayRow(row: Row, changes: Row): Row {
-  const merged: Record<string, unknown> = {};
-  for (const column of Object.keys(row)) setOwn(merged, column, row[column]);
-  for (const column of Object.keys(changes)) setOwn(merged, column, changes[column]);
-  return merged as Row;
+  return assignOwn({}, row, changes);
 }

@@ -45,7 +45,7 @@ export function readInput(input: unknown, options: ResolvedParserOptions, path: 
 /** Parses text as JSON, converting syntax errors into {@link CdcParseError}s. */
 export function parseText(text: string, options: ResolvedParserOptions, path: readonly (string | number)[], offsetBase = 0): ParsedJson {
   try {
-    return parseJsonText(text, { lossless: options.lossless, maxDepth: options.maxDepth });
+    return parseJsonText(text, { lossless: options.lossless, maxDepth: options.maxDepth }, path);
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
       throw new CdcParseError({

@@ -1,13 +1,13 @@
 import { JsonSyntaxError } from './json-syntax-error.js';
-import { integerFromLiteral, isIntegerLiteral, literalNeedsText, recordLiteral, type LiteralTable } from './number-literals.js';
+import { integerFromLiteral, isIntegerLiteral, literalNeedsText, pathKey, type LiteralTable } from './number-literals.js';
 
 /** Options of {@link parseJsonStrict}. */
 export interface StrictJsonOptions {
-  /** Keep integers beyond 2^53 as `bigint` and record exact literals in `literals`. */
+  /** Keep integers beyond 2^53 as `bigint`. */
   readonly lossless: boolean;
   /** Deepest nesting of objects and arrays accepted. */
   readonly maxDepth: number;
-  /** Where exact literals go (required when `lossless`). */
+  /** Where to record the exact text of literals a `number` distorts, by path (optional). */
   readonly literals?: LiteralTable | undefined;
 }
 
@@ -34,9 +34,10 @@ const CLOSE_BRACE = 125;
 const ESCAPES: Readonly<Record<number, string>> = { 34: '"', 92: '\\', 47: '/', 98: '\b', 102: '\f', 110: '\n', 114: '\r', 116: '\t' };
 
 /**
- * A strict, prototype-safe JSON parser (RFC 8259) that can keep numbers exact. Used when the native
- * `JSON.parse` cannot be (a text with NUL escapes needing exact literals) and to locate syntax
- * errors precisely (offset and path) without echoing any of the text.
+ * A strict, prototype-safe JSON parser (RFC 8259) that keeps numbers exact. Used where the native
+ * `JSON.parse` cannot be (a text with NUL escapes needing exact integers), to record the exact text
+ * of decimal literals by path when a decoder asks for them, and to locate syntax errors precisely
+ * (offset and path) without echoing any of the text.
  *
  * - `__proto__` keys become own data properties, never the prototype.
  * - Nesting deeper than `maxDepth` fails with `too-deep` instead of exhausting the stack.
@@ -59,7 +60,7 @@ class StrictParser {
 
   parseDocument(): unknown {
     this.skipWhitespace();
-    const value = this.parseValue(0, undefined, undefined);
+    const value = this.parseValue(0);
     this.skipWhitespace();
     if (this.pos < this.text.length) this.fail('unexpected content after the JSON value');
     return value;
@@ -80,7 +81,7 @@ class StrictParser {
     this.pos = pos;
   }
 
-  private parseValue(depth: number, container: object | undefined, key: string | number | undefined): unknown {
+  private parseValue(depth: number): unknown {
     const c = this.text.charCodeAt(this.pos);
     switch (c) {
       case OPEN_BRACE:
@@ -96,7 +97,7 @@ class StrictParser {
       case 110 /* n */:
         return this.parseKeyword('null', null);
       default:
-        if (c === MINUS || (c >= ZERO && c <= NINE)) return this.parseNumber(container, key);
+        if (c === MINUS || (c >= ZERO && c <= NINE)) return this.parseNumber();
         return this.fail(Number.isNaN(c) ? 'unexpected end of input, a value was expected' : 'unexpected character, a value was expected');
     }
   }
@@ -128,7 +129,7 @@ class StrictParser {
       this.pos++;
       this.skipWhitespace();
       this.path.push(key);
-      const value = this.parseValue(depth, result, key);
+      const value = this.parseValue(depth);
       this.path.pop();
       if (key === '__proto__') Object.defineProperty(result, key, { value, writable: true, enumerable: true, configurable: true });
       else result[key] = value;
@@ -156,7 +157,7 @@ class StrictParser {
     }
     for (let index = 0; ; index++) {
       this.path.push(index);
-      result.push(this.parseValue(depth, result, index));
+      result.push(this.parseValue(depth));
       this.path.pop();
       this.skipWhitespace();
       const c = this.text.charCodeAt(this.pos);
@@ -232,7 +233,7 @@ class StrictParser {
     }
   }
 
-  private parseNumber(container: object | undefined, key: string | number | undefined): number | bigint {
+  private parseNumber(): number | bigint {
     const text = this.text;
     const start = this.pos;
     let pos = start;
@@ -267,11 +268,8 @@ class StrictParser {
     }
     this.pos = pos;
     const literal = text.slice(start, pos);
-    if (!this.options.lossless) return Number(literal);
-    if (isIntegerLiteral(literal)) return integerFromLiteral(literal);
-    if (container !== undefined && key !== undefined && this.options.literals !== undefined && literalNeedsText(literal)) {
-      recordLiteral(this.options.literals, container, key, literal);
-    }
+    if (this.options.lossless && isIntegerLiteral(literal)) return integerFromLiteral(literal);
+    if (this.options.literals !== undefined && literalNeedsText(literal)) this.options.literals.set(pathKey(this.path), literal);
     return Number(literal);
   }
 }

@@ -1,13 +1,7 @@
 import { parseJsonStrict } from './json-parser.js';
 import { closingQuote } from './json-scan.js';
 import { JsonSyntaxError } from './json-syntax-error.js';
-import { integerFromLiteral, isIntegerLiteral, literalNeedsText, recordLiteral, type LiteralTable } from './number-literals.js';
-
-/** A parsed JSON text and, in lossless mode, the exact text of the literals a `number` would distort. */
-export interface ParsedJson {
-  readonly value: unknown;
-  readonly literals: LiteralTable | undefined;
-}
+import { integerFromLiteral, isIntegerLiteral, pathKey, type LiteralTable } from './number-literals.js';
 
 /** Options of {@link parseJsonText}. */
 export interface JsonTextOptions {
@@ -15,53 +9,79 @@ export interface JsonTextOptions {
   readonly maxDepth: number;
 }
 
-const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+/**
+ * The exact text of the decimal literals of a parsed text, looked up by path. Built lazily (a
+ * strict re-parse of the text) the first time a decoder needs one, so messages without JSON-number
+ * decimals never pay for it.
+ */
+export class ExactLiterals {
+  private table: LiteralTable | undefined;
+
+  constructor(
+    private readonly text: string,
+    /** Path of the text's root inside the message (`['payload']` for a split payload). */
+    private readonly basePath: readonly (string | number)[],
+    private readonly maxDepth: number,
+  ) {}
+
+  /**
+   * The literal at `path` + `key` (a path from the message root), or undefined when the literal is
+   * represented exactly by its `number` (or the path is outside this text).
+   *
+   * @throws JsonSyntaxError `too-deep` when the text nests deeper than `maxDepth`.
+   */
+  lookup(path: readonly (string | number)[], key: string | number): string | undefined {
+    for (let i = 0; i < this.basePath.length; i++) if (path[i] !== this.basePath[i]) return undefined;
+    if (this.table === undefined) {
+      const table: LiteralTable = new Map();
+      parseJsonStrict(this.text, { lossless: false, maxDepth: this.maxDepth, literals: table });
+      this.table = table;
+    }
+    return this.table.get(pathKey(path.slice(this.basePath.length), key));
+  }
+}
+
+/** A parsed JSON text: the value (bigints beyond 2^53 in lossless mode) and its exact decimal literals. */
+export interface ParsedJson {
+  readonly value: unknown;
+  /** Exact literals (lossless mode only). */
+  readonly exact: ExactLiterals | undefined;
+}
+
+const TWO_POW_53 = 2 ** 53;
 const NUL_ESCAPE = '\\u0000';
 const MARKER_PREFIX = '"\\u0000';
+const JSON_INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+const NUMBER_AFTER_KEY = /[ \t\r\n]*:[ \t\r\n]*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/y;
+const INTEGER_LIKE_KEY = /^(?:0|[1-9][0-9]*)$/;
 
 /**
- * Parses a JSON text. Lossless mode keeps integers beyond 2^53 as `bigint` and remembers the exact
- * text of long or trailing-zero fractions, while letting the native `JSON.parse` do the structural
- * work:
+ * Parses a JSON text. Lossless mode keeps integers beyond 2^53 as exact `bigint`s, while the native
+ * `JSON.parse` does all the structural work:
  *
- * 1. a scanner finds the literals that need their text, outside strings (jumping from quote to
- *    quote); texts without any go straight to `JSON.parse` (every integer under 16 digits is a safe
- *    integer, every fraction under 16 digits round-trips through a double);
- * 2. otherwise each such literal is wrapped in a string marked with a leading NUL (which no JSON
- *    string can otherwise contain unless the text has a `\u0000` escape, which sends it to the
- *    strict parser), `JSON.parse` parses the marked text, and the marked strings are turned back
- *    into numbers (an iterative walk, stopped as soon as every marker is found);
- * 3. the strict parser (`parseJsonStrict`) handles texts with `\u0000` escapes and locates syntax
- *    errors.
+ * 1. `JSON.parse` parses the text; a walk collects the numbers at or beyond 2^53 (nothing else can
+ *    have lost an integer digit: every integer below 2^53 is exact in a double);
+ * 2. each one is located in the text by its key (`"ts_ns": 1746440316214861840`), in document
+ *    order, and replaced by the `bigint` of its literal; the walk order, the key occurrences and
+ *    the rounded values must all agree, else
+ * 3. the text is re-parsed with every long integer literal (found by a string-aware scan) wrapped
+ *    in a NUL-marked string, then converted back; a text with a `\u0000` escape goes to the strict
+ *    parser instead.
+ *
+ * Decimal literals stay numbers in the tree; {@link ExactLiterals} gives their exact text on demand.
  *
  * @throws JsonSyntaxError for invalid JSON (with offset and path), never echoing the text.
  */
-export function parseJsonText(text: string, options: JsonTextOptions): ParsedJson {
-  if (!options.lossless) return { value: nativeParse(text, options), literals: undefined };
-  const spans = findExactLiterals(text);
-  if (spans === undefined || text.includes(NUL_ESCAPE)) {
-    const literals: LiteralTable = new WeakMap();
-    return { value: parseJsonStrict(text, { lossless: true, maxDepth: options.maxDepth, literals }), literals };
+export function parseJsonText(text: string, options: JsonTextOptions, basePath: readonly (string | number)[] = []): ParsedJson {
+  const value = nativeParse(text, options);
+  if (!options.lossless) return { value, exact: undefined };
+  const exact = new ExactLiterals(text, basePath, options.maxDepth);
+  if (typeof value !== 'object' || value === null) {
+    return { value: typeof value === 'number' && Math.abs(value) >= TWO_POW_53 ? reparseWithExactIntegers(text, options) : value, exact };
   }
-  if (spans.length === 0) return { value: nativeParse(text, options), literals: undefined };
-  let marked = '';
-  let previous = 0;
-  for (let i = 0; i < spans.length; i += 2) {
-    const start = spans[i]!;
-    const end = spans[i + 1]!;
-    marked += text.slice(previous, start) + MARKER_PREFIX + text.slice(start, end) + '"';
-    previous = end;
-  }
-  marked += text.slice(previous);
-  let value: unknown;
-  try {
-    value = JSON.parse(marked);
-  } catch {
-    // the marked text is invalid exactly when the original is: report on the original
-    return { value: nativeParse(text, options), literals: undefined };
-  }
-  const literals: LiteralTable = new WeakMap();
-  return { value: restoreMarkers(value, literals, spans.length / 2), literals };
+  const found = collectLargeNumbers(value);
+  if (found.orderSafe && (found.sites.length === 0 || locateByKey(text, found.sites))) return { value, exact };
+  return { value: reparseWithExactIntegers(text, options), exact };
 }
 
 function nativeParse(text: string, options: JsonTextOptions): unknown {
@@ -74,11 +94,146 @@ function nativeParse(text: string, options: JsonTextOptions): unknown {
   }
 }
 
+interface LargeNumber {
+  readonly container: Record<string, unknown>;
+  readonly key: string;
+  readonly value: number;
+}
+
+interface Frame {
+  readonly node: object;
+  readonly keys: readonly string[] | null;
+  index: number;
+}
+
 /**
- * Start/end offsets (pairs) of number literals outside strings whose text must be kept, or
- * undefined when a string is unterminated (the strict parser then reports it).
+ * Numbers at or beyond 2^53 in document order (pre-order, keys in order). `orderSafe` is false
+ * when the walk order may differ from the text order (an object with integer-like keys, which
+ * JavaScript enumerates first) or a large number sits in an array (no key to find it by).
  */
-function findExactLiterals(text: string): number[] | undefined {
+function collectLargeNumbers(root: object): { sites: LargeNumber[]; orderSafe: boolean } {
+  const sites: LargeNumber[] = [];
+  let orderSafe = true;
+  const frames: Frame[] = [{ node: root, keys: Array.isArray(root) ? null : Object.keys(root), index: 0 }];
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1]!;
+    const { node, keys } = frame;
+    let value: unknown;
+    let key: string | undefined;
+    if (keys === null) {
+      const array = node as unknown[];
+      if (frame.index >= array.length) {
+        frames.pop();
+        continue;
+      }
+      value = array[frame.index++];
+    } else {
+      if (frame.index >= keys.length) {
+        frames.pop();
+        continue;
+      }
+      if (frame.index === 0 && INTEGER_LIKE_KEY.test(keys[0]!)) orderSafe = false;
+      key = keys[frame.index++]!;
+      value = (node as Record<string, unknown>)[key];
+    }
+    if (typeof value === 'number') {
+      if (value >= TWO_POW_53 || value <= -TWO_POW_53) {
+        if (key === undefined) orderSafe = false; // in an array: no key to find it by
+        else sites.push({ container: node as Record<string, unknown>, key, value });
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      frames.push({ node: value, keys: Array.isArray(value) ? null : Object.keys(value), index: 0 });
+    }
+  }
+  return { sites, orderSafe };
+}
+
+/** The literal after the key occurrence at `at` (`"key"` then `:`), if it is a key followed by a number. */
+function numberAfterKey(text: string, at: number, needleLength: number): string | undefined {
+  let before = at - 1;
+  while (before >= 0) {
+    const c = text.charCodeAt(before);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+    before--;
+  }
+  const previous = text.charCodeAt(before);
+  if (previous !== 123 /* { */ && previous !== 44 /* , */) return undefined;
+  NUMBER_AFTER_KEY.lastIndex = at + needleLength;
+  return NUMBER_AFTER_KEY.exec(text)?.[1];
+}
+
+/**
+ * Finds each large number's literal by its key, in order, and stores the exact bigint. In valid
+ * JSON a `"key"` preceded by `{` or `,` and followed by `:` is always a property name (inside a
+ * string the quote would be escaped). Succeeds only when every site matches the next large-valued
+ * occurrence of its key and no key has more large-valued occurrences than sites (duplicate keys).
+ */
+function locateByKey(text: string, sites: readonly LargeNumber[]): boolean {
+  const replacements: (number | bigint)[] = [];
+  const sitesPerKey = new Map<string, number>();
+  let cursor = 0;
+  for (const site of sites) {
+    const needle = JSON.stringify(site.key);
+    sitesPerKey.set(needle, (sitesPerKey.get(needle) ?? 0) + 1);
+    let literal: string | undefined;
+    for (;;) {
+      const at = text.indexOf(needle, cursor);
+      if (at === -1) return false;
+      cursor = at + needle.length;
+      const candidate = numberAfterKey(text, at, needle.length);
+      if (candidate === undefined) continue;
+      const parsed = Number(candidate);
+      if (parsed < TWO_POW_53 && parsed > -TWO_POW_53) continue; // a small value of the same key
+      literal = candidate;
+      break;
+    }
+    if (Number(literal) !== site.value) return false;
+    replacements.push(isIntegerLiteral(literal) ? integerFromLiteral(literal) : site.value);
+  }
+  // duplicate keys: JSON.parse keeps the last, so every large occurrence must be a site
+  for (const [needle, count] of sitesPerKey) {
+    let occurrences = 0;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+      const candidate = numberAfterKey(text, at, needle.length);
+      if (candidate !== undefined && Math.abs(Number(candidate)) >= TWO_POW_53) occurrences++;
+    }
+    if (occurrences !== count) return false;
+  }
+  sites.forEach((site, index) => {
+    site.container[site.key] = replacements[index];
+  });
+  return true;
+}
+
+/**
+ * The slow, always-exact path: integer literals of 16+ digits (found outside strings by a scan
+ * that jumps from quote to quote) are wrapped in NUL-marked strings, `JSON.parse` parses the
+ * marked text and the markers become bigints. Texts with a `\u0000` escape (a NUL could collide
+ * with a marker) go to the strict parser.
+ */
+function reparseWithExactIntegers(text: string, options: JsonTextOptions): unknown {
+  const spans = findLongIntegers(text);
+  if (spans === undefined || text.includes(NUL_ESCAPE)) return parseJsonStrict(text, { lossless: true, maxDepth: options.maxDepth });
+  let marked = '';
+  let previous = 0;
+  for (let i = 0; i < spans.length; i += 2) {
+    const start = spans[i]!;
+    const end = spans[i + 1]!;
+    marked += text.slice(previous, start) + MARKER_PREFIX + text.slice(start, end) + '"';
+    previous = end;
+  }
+  marked += text.slice(previous);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(marked);
+  } catch {
+    return parseJsonStrict(text, { lossless: true, maxDepth: options.maxDepth }); // cannot happen for valid JSON; stay exact anyway
+  }
+  return restoreMarkers(parsed, spans.length / 2);
+}
+
+/** Start/end offsets (pairs) of integer literals with 16+ digits outside strings; undefined if unscannable. */
+function findLongIntegers(text: string): number[] | undefined {
   const spans: number[] = [];
   const length = text.length;
   let i = 0;
@@ -90,23 +245,19 @@ function findExactLiterals(text: string): number[] | undefined {
       i = close + 1;
     } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
       let end = i + 1;
-      let fraction = false;
+      let integer = true;
       for (; end < length; end++) {
         const d = text.charCodeAt(end);
         if (d >= 48 && d <= 57) continue;
-        if (d === 46 /* . */ || d === 101 || d === 69 || d === 43 || d === 45) {
-          fraction = true;
+        if (d === 46 || d === 101 || d === 69 || d === 43 || d === 45) {
+          integer = false;
           continue;
         }
         break;
       }
-      if (end - i >= 16 || fraction) {
-        const literal = text.slice(i, end);
-        if (literalNeedsText(literal)) {
-          // a malformed token must not be smuggled through as a string: let the strict parser report it
-          if (!JSON_NUMBER.test(literal)) return undefined;
-          spans.push(i, end);
-        }
+      if (integer && end - i >= 16) {
+        if (!JSON_INTEGER.test(text.slice(i, end))) return undefined;
+        spans.push(i, end);
       }
       i = end;
     } else {
@@ -116,46 +267,27 @@ function findExactLiterals(text: string): number[] | undefined {
   return spans;
 }
 
-function fromMarker(marker: string, container: object | undefined, key: string | number, literals: LiteralTable): number | bigint {
-  const literal = marker.slice(1);
-  if (isIntegerLiteral(literal)) return integerFromLiteral(literal);
-  if (container !== undefined) recordLiteral(literals, container, key, literal);
-  return Number(literal);
-}
-
 function isMarker(value: unknown): value is string {
   return typeof value === 'string' && value.charCodeAt(0) === 0;
 }
 
-/** Replaces marker strings with their numbers, iteratively (no recursion, any depth). */
-function restoreMarkers(root: unknown, literals: LiteralTable, count: number): unknown {
-  if (isMarker(root)) return fromMarker(root, undefined, 0, literals);
+/** Replaces marker strings with their integers, iteratively (no recursion, any depth). */
+function restoreMarkers(root: unknown, count: number): unknown {
+  if (isMarker(root)) return integerFromLiteral(root.slice(1));
   if (typeof root !== 'object' || root === null) return root;
   const stack: object[] = [root];
   let remaining = count;
   while (remaining > 0 && stack.length > 0) {
     const node = stack.pop()!;
-    if (Array.isArray(node)) {
-      const array = node as unknown[];
-      for (let i = 0; i < array.length; i++) {
-        const value = array[i];
-        if (typeof value === 'object') {
-          if (value !== null) stack.push(value);
-        } else if (isMarker(value)) {
-          array[i] = fromMarker(value, array, i, literals);
-          remaining--;
-        }
-      }
-    } else {
-      const record = node as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        const value = record[key];
-        if (typeof value === 'object') {
-          if (value !== null) stack.push(value);
-        } else if (isMarker(value)) {
-          record[key] = fromMarker(value, record, key, literals);
-          remaining--;
-        }
+    const record = node as Record<string, unknown>;
+    const keys: readonly (string | number)[] = Array.isArray(node) ? [...node.keys()] : Object.keys(node);
+    for (const key of keys) {
+      const value = record[key];
+      if (typeof value === 'object') {
+        if (value !== null) stack.push(value);
+      } else if (isMarker(value)) {
+        record[key] = integerFromLiteral(value.slice(1));
+        remaining--;
       }
     }
   }

@@ -16,7 +16,7 @@ import { compileFlattenedPlans, parseDebeziumFlattened } from './formats/debeziu
 import { parseMaxwell } from './formats/maxwell.js';
 import { parseWal2JsonV1, parseWal2JsonV2 } from './formats/wal2json.js';
 import { parseText, readInput } from './input-reader.js';
-import type { LiteralTable } from './number-literals.js';
+import type { ExactLiterals } from './json-text.js';
 import type { ResolvedParserOptions } from './resolved-options.js';
 import { SchemaCache, type SchemaEntry } from './schema-cache.js';
 import { TablePlans } from './table-plans.js';
@@ -43,7 +43,7 @@ const PARSERS: Readonly<Record<CdcFormat, (input: FormatInput) => ChangeEvent[]>
 /** A parsed message: the root value, its exact literals, and the schema entry when the cache split it. */
 interface ParsedMessage {
   readonly value: unknown;
-  readonly literals: LiteralTable | undefined;
+  readonly exact: ExactLiterals | undefined;
   readonly cached: SchemaEntry | undefined;
 }
 
@@ -69,7 +69,7 @@ export class ParserEngine {
    * `invalid-input`, the original as `cause`).
    */
   parse(value: unknown, meta: RecordMeta = {}): ChangeEvent[] {
-    const context: DecodeContext = { options: this.options, literals: undefined, format: 'unknown' };
+    const context: DecodeContext = { options: this.options, exact: undefined, format: 'unknown' };
     try {
       return this.parseUnsafe(value, meta, context);
     } catch (error) {
@@ -90,7 +90,7 @@ export class ParserEngine {
     const message = this.readMessage(value);
     const key = this.decodeKey(meta.key, context);
     if (message === undefined) return [this.tombstone(forced ?? 'debezium', key, topic, null)];
-    context.literals = message.literals;
+    context.exact = message.exact;
     let root = message.value;
     let schema: JsonObject | null = null;
     let path: Path = [];
@@ -140,25 +140,25 @@ export class ParserEngine {
   private readMessage(value: unknown): ParsedMessage | undefined {
     const input = readInput(value, this.options, []);
     if (input.kind === 'absent') return undefined;
-    if (input.kind === 'value') return { value: input.value, literals: undefined, cached: undefined };
+    if (input.kind === 'value') return { value: input.value, exact: undefined, cached: undefined };
     const split = this.schemas.split(input.text);
     if (split !== undefined) {
       try {
         const payload = parseText(split.payloadText, this.options, ['payload'], split.payloadOffset);
-        return { value: payload.value, literals: payload.literals, cached: split.entry };
+        return { value: payload.value, exact: payload.exact, cached: split.entry };
       } catch {
         // report errors against the whole text
       }
     }
     const parsed = parseText(input.text, this.options, []);
-    return { value: parsed.value, literals: parsed.literals, cached: undefined };
+    return { value: parsed.value, exact: parsed.exact, cached: undefined };
   }
 
   /** Decodes a record key: JSON objects (optionally Connect-wrapped) become a row; anything else null. */
   private decodeKey(key: unknown, context: DecodeContext): Row | null {
     if (key === undefined || key === null) return null;
     let value: unknown;
-    let literals: LiteralTable | undefined;
+    let exact: ExactLiterals | undefined;
     const input = readInput(key, this.options, KEY_PATH);
     if (input.kind === 'absent') return null;
     if (input.kind === 'value') value = input.value;
@@ -166,13 +166,13 @@ export class ParserEngine {
       try {
         const parsed = parseText(input.text, this.options, KEY_PATH);
         value = parsed.value;
-        literals = parsed.literals;
+        exact = parsed.exact;
       } catch {
         return null; // a key that is not JSON (plain string keys) is not decoded
       }
     }
     if (!isJsonObject(value)) return null;
-    const keyContext: DecodeContext = { options: context.options, literals, format: context.format };
+    const keyContext: DecodeContext = { options: context.options, exact, format: context.format };
     if (isConnectWrapper(value)) {
       const schema = value.schema;
       const plan = isJsonObject(schema) && schema.type === 'struct' ? compileStructFields(schema, keyContext, [...KEY_PATH, 'schema']) : undefined;

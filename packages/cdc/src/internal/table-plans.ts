@@ -1,6 +1,6 @@
 import type { ColumnType } from '../column-type.js';
 import type { ResolvedParserOptions } from './resolved-options.js';
-import { planFromColumnTypes, type RowPlan } from './value-decoders.js';
+import { assignOwn, planFromColumnTypes, type RowPlan } from './value-decoders.js';
 
 const MAX_CACHED_TABLES = 1024;
 
@@ -18,7 +18,7 @@ export class TablePlans {
     const configured = this.options.hasColumnTypes ? this.configured(database, schema, table) : undefined;
     const fromMessage = this.options.useMessageColumnTypes ? messageTypes : undefined;
     if (fromMessage === undefined) return configured?.plan;
-    return planFromColumnTypes({ ...fromMessage, ...configured?.types });
+    return planFromColumnTypes(configured === undefined ? fromMessage : assignOwn({}, fromMessage, configured.types));
   }
 
   private configured(database: string | null, schema: string | null, table: string | null): { readonly types: Readonly<Record<string, ColumnType>>; readonly plan: RowPlan } | undefined {
@@ -34,7 +34,7 @@ export class TablePlans {
     let merged: Record<string, ColumnType> | undefined;
     for (const key of keys) {
       if (!Object.prototype.hasOwnProperty.call(map, key)) continue;
-      merged = { ...merged, ...map[key] };
+      merged = assignOwn(merged ?? {}, map[key]);
     }
     const entry = merged === undefined ? undefined : { types: merged, plan: planFromColumnTypes(merged) };
     if (this.cache.size >= MAX_CACHED_TABLES) this.cache.clear();

@@ -5,12 +5,12 @@ import type { ColumnType } from '../column-type.js';
 import { Decimal } from '../decimal.js';
 import { Unavailable } from '../unavailable.js';
 import type { DecodeContext } from './decode-context.js';
-import { recordLiteral, type LiteralTable } from './number-literals.js';
+import { ExactLiterals } from './json-text.js';
 import { resolveParserOptions } from './resolved-options.js';
 import { arrayDecoder, decodeRow, decoderForColumnType, mapDecoder, planFromColumnTypes, variableScaleDecimalDecoder, type ValueDecoder } from './value-decoders.js';
 
-function context(options: CdcParserOptions = {}, literals?: LiteralTable): DecodeContext {
-  return { options: resolveParserOptions(options), literals, format: 'debezium' };
+function context(options: CdcParserOptions = {}, exact?: ExactLiterals): DecodeContext {
+  return { options: resolveParserOptions(options), exact, format: 'debezium' };
 }
 
 function decode(type: ColumnType | ValueDecoder, value: unknown, options: CdcParserOptions = {}): unknown {
@@ -43,11 +43,11 @@ describe('value decoders', () => {
   });
 
   it('decimals from JSON numbers use the exact literal when the parser recorded one', () => {
-    const literals: LiteralTable = new WeakMap();
+    const text = '{"after":{"v":1.23456789012345678901}}';
     const container = { v: 1.2345678901234567 };
-    recordLiteral(literals, container, 'v', '1.23456789012345678901');
     const decoder = decoderForColumnType({ type: 'decimal' });
-    expect(decoder(container.v, context({}, literals), container, 'v', [])).toBe('1.23456789012345678901');
+    expect(decoder(container.v, context({}, new ExactLiterals(text, [], 64)), container, 'v', ['after'])).toBe('1.23456789012345678901');
+    expect(decoder(container.v, context({}, undefined), container, 'v', ['after'])).toBe('1.2345678901234567');
   });
 
   it('variable scale decimals', () => {

@@ -7,12 +7,11 @@ import { child, fail, type DecodeContext, type Path } from './decode-context.js'
 import { isJsonObject } from './field-readers.js';
 import { parseJsonText } from './json-text.js';
 import { JsonSyntaxError } from './json-syntax-error.js';
-import { literalOf } from './number-literals.js';
 import { formatEpochDays, formatLocalTimestamp, formatTimeOfDay, toEpochMs, type UnitsPerSecond } from './temporal-format.js';
 
 /**
- * Decodes one value. `container[key]` is where the value sits (for exact literals); `path` is the
- * container's path (for errors).
+ * Decodes one value. `container[key]` is where the value sits; `path` is the container's path from
+ * the message root (for errors and exact literals).
  */
 export type ValueDecoder = (value: unknown, context: DecodeContext, container: object, key: string | number, path: Path) => CdcValue;
 
@@ -32,6 +31,15 @@ export function isPlaceholder(value: unknown, context: DecodeContext): boolean {
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   else target[key] = value;
+}
+
+/** Copies the own enumerable properties of `sources` into `target` with {@link setOwn} (unlike `Object.assign`, `__proto__` stays data). */
+export function assignOwn<T extends Record<string, unknown>>(target: T, ...sources: (Readonly<Record<string, unknown>> | undefined)[]): T {
+  for (const source of sources) {
+    if (source === undefined) continue;
+    for (const key of Object.keys(source)) setOwn(target, key, source[key]);
+  }
+  return target;
 }
 
 /**
@@ -68,7 +76,7 @@ export function decodeRow(value: unknown, plan: RowPlan | undefined, context: De
 
 /**
  * Decodes the cell `container[key]` of column `column` with the plan's decoder (rows built from
- * parallel arrays or column objects keep the container, so exact literals are found).
+ * parallel arrays or column objects pass the real container and path, so exact literals are found).
  */
 export function decodeCell(column: string, container: object, key: string | number, plan: RowPlan | undefined, context: DecodeContext, path: Path): CdcValue {
   const value: unknown = (container as Record<string | number, unknown>)[key];
@@ -121,14 +129,21 @@ function decimalFromBase64(text: string, scale: number, context: DecodeContext, 
   return outputDecimal(bytes.length <= 6 ? numberFromTwosComplement(bytes) : bigintFromTwosComplement(bytes), scale, context);
 }
 
-/** The exact text of a JSON number: its recorded literal, else the shortest round-trip form. */
-function numberText(value: number, context: DecodeContext, container: object, key: string | number): string {
-  return literalOf(context.literals, container, key) ?? String(value);
+/** The exact text of a JSON number: its literal in the message text, else the shortest round-trip form. */
+function numberText(value: number, context: DecodeContext, path: Path, key: string | number): string {
+  let literal: string | undefined;
+  try {
+    literal = context.exact?.lookup(path, key);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return fail(context, error.failure, child(path, key), 'the message nests too deep to read its exact decimal literals');
+    throw error;
+  }
+  return literal ?? String(value);
 }
 
 /** `Decimal` (schema `scale`); strings are base64 bytes when `encoding` is `'base64'`, else decimal text. */
 export function decimalDecoder(scale: number | undefined, encoding: 'base64' | 'text'): ValueDecoder {
-  return (value, context, container, key, path) => {
+  return (value, context, _container, key, path) => {
     if (value === null || value === undefined) return null;
     if (typeof value === 'string') {
       if (isPlaceholder(value, context)) return Unavailable;
@@ -138,7 +153,7 @@ export function decimalDecoder(scale: number | undefined, encoding: 'base64' | '
     }
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) return invalidValue(context, path, key, 'is not a finite number');
-      return decimalFromText(numberText(value, context, container, key), scale, context, path, key);
+      return decimalFromText(numberText(value, context, path, key), scale, context, path, key);
     }
     if (typeof value === 'bigint') {
       const scaled = scale !== undefined && scale > 0 ? value * 10n ** BigInt(scale) : value;

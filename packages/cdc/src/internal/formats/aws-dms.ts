@@ -35,9 +35,10 @@ export function parseAwsDms(input: FormatInput): ChangeEvent[] {
     timeMs: commitTime?.ms ?? null,
     timeNs: commitTime?.ns ?? null,
   });
-  const times = { eventTimeMs: eventTime?.ms ?? null, eventTimeNs: eventTime?.ns ?? null };
+  const eventTimeMs = eventTime?.ms ?? null;
+  const eventTimeNs = eventTime?.ns ?? null;
   if (recordType === 'control') {
-    return [createEvent(facts, { kind: 'schema-change', source, ...times, schemaChange: { ddl: null, type: dmsOperation } })];
+    return [createEvent(facts, { kind: 'schema-change', source, eventTimeMs, eventTimeNs, schemaChange: { ddl: null, type: dmsOperation } })];
   }
   if (recordType !== 'data') return fail(context, 'unsupported', child(metadataPath, 'record-type'), "is not 'data' or 'control'");
   const operation = OPERATIONS[dmsOperation];
@@ -57,7 +58,7 @@ export function parseAwsDms(input: FormatInput): ChangeEvent[] {
     before = previous;
     image = beforeImage;
   }
-  return [createEvent(facts, { kind: 'change', operation, before, after, beforeImage: image, key: input.key, source, ...times })];
+  return [createEvent(facts, { kind: 'change', operation, before, after, beforeImage: image, key: input.key, source, eventTimeMs, eventTimeNs })];
 }
 
 /** Separates the row from its before-image columns (`BI_x` where the row also has `x`). */

@@ -38,7 +38,7 @@ export function parseCanal(input: FormatInput): ChangeEvent[] {
   const executedMs = optionalSafeInteger(context, message, 'es', path);
   const eventTimeMs = optionalSafeInteger(context, message, 'ts', path);
   const messageId = optionalInteger(context, message, 'id', path);
-  const times = { eventTimeMs, eventTimeNs: eventTimeMs === null ? null : BigInt(eventTimeMs) * 1_000_000n };
+  const eventTimeNs = eventTimeMs === null ? null : BigInt(eventTimeMs) * 1_000_000n;
   const sourceFor = (row: number) =>
     createSource({
       connector: 'canal',
@@ -48,8 +48,8 @@ export function parseCanal(input: FormatInput): ChangeEvent[] {
       timeMs: executedMs,
     });
   if (isDdl) {
-    if (type === 'TRUNCATE') return [createEvent(facts, { kind: 'truncate', operation: 'truncate', source: sourceFor(0), ...times })];
-    return [createEvent(facts, { kind: 'schema-change', source: sourceFor(0), ...times, schemaChange: { ddl: optionalString(context, message, 'sql', path), type } })];
+    if (type === 'TRUNCATE') return [createEvent(facts, { kind: 'truncate', operation: 'truncate', source: sourceFor(0), eventTimeMs, eventTimeNs })];
+    return [createEvent(facts, { kind: 'schema-change', source: sourceFor(0), eventTimeMs, eventTimeNs, schemaChange: { ddl: optionalString(context, message, 'sql', path), type } })];
   }
   const operation = OPERATIONS[type];
   if (operation === undefined) return fail(context, 'unsupported', child(path, 'type'), 'is not INSERT, UPDATE or DELETE');
@@ -80,7 +80,8 @@ export function parseCanal(input: FormatInput): ChangeEvent[] {
       key: pickColumns(after ?? before, primaryKey),
       primaryKey,
       source: sourceFor(index),
-      ...times,
+      eventTimeMs,
+      eventTimeNs,
       indexInMessage: index,
     });
   });

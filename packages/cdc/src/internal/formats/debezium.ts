@@ -4,7 +4,7 @@ import type { SourceInfo, SourcePosition } from '../../source-info.js';
 import { base64ToBytesStrict } from '../base64.js';
 import { compileStructFields, fieldSchema } from '../connect-schema.js';
 import { child, fail, type DecodeContext, type Path } from '../decode-context.js';
-import { createEvent, createSource, normaliseSnapshot } from '../event-factory.js';
+import { createEvent, createSource, normaliseSnapshot, type EventInit, type Mutable } from '../event-factory.js';
 import {
   has,
   isJsonObject,
@@ -70,29 +70,39 @@ function parseEnvelope(input: FormatInput): ChangeEvent {
   const { message, context, path, facts } = input;
   const op = requiredString(context, message, 'op', path);
   const sourceObject = optionalObject(context, message, 'source', path);
-  const source = sourceObject === null ? createSource({}) : debeziumSource(context, sourceObject, child(path, 'source'));
+  const source = sourceObject === null ? createSource({ isSnapshot: op === 'r' }) : debeziumSource(context, sourceObject, child(path, 'source'), op === 'r');
   const times = readTimes(context, message, path);
-  const transaction = transactionBlock(context, message, path);
-  const common = { source, eventTimeMs: times.ms, eventTimeNs: times.ns, transaction, key: input.key, primaryKey: input.key === null ? null : Object.keys(input.key) };
-  if (op === 't') return createEvent(facts, { ...common, kind: 'truncate', operation: 'truncate' });
-  if (op === 'm') return createEvent(facts, { ...common, kind: 'message', message: logicalMessage(context, message, path) });
+  // built field by field: `{ ...common, extra }` costs microseconds per event on Node 20
+  const init: Mutable<EventInit> = {
+    kind: 'change',
+    source,
+    eventTimeMs: times.ms,
+    eventTimeNs: times.ns,
+    transaction: transactionBlock(context, message, path),
+    key: input.key,
+    primaryKey: input.key === null ? null : Object.keys(input.key),
+  };
+  if (op === 't') {
+    init.kind = 'truncate';
+    init.operation = 'truncate';
+    return createEvent(facts, init);
+  }
+  if (op === 'm') {
+    init.kind = 'message';
+    init.message = logicalMessage(context, message, path);
+    return createEvent(facts, init);
+  }
   const operation = OPERATIONS[op];
   if (operation === undefined) return fail(context, 'invalid-field', child(path, 'op'), 'is not a Debezium operation (c, u, d, r, t or m)');
-  const plans =
-    input.plans ?? (input.schema === null ? schemalessPlans(input, source) : compileEnvelopePlans(input.schema, context));
+  const plans = input.plans ?? (input.schema === null ? schemalessPlans(input, source) : compileEnvelopePlans(input.schema, context));
   const mongo = source.connector === 'mongodb';
   const before = readImage(context, message, 'before', plans.before, path, mongo);
   const after = readImage(context, message, 'after', plans.after, path, mongo);
-  const isSnapshot = operation === 'read' || source.isSnapshot;
-  return createEvent(facts, {
-    ...common,
-    source: isSnapshot === source.isSnapshot ? source : { ...source, isSnapshot },
-    kind: 'change',
-    operation,
-    before,
-    after,
-    beforeImage: beforeImageOf(before, after, common.primaryKey),
-  });
+  init.operation = operation;
+  init.before = before;
+  init.after = after;
+  init.beforeImage = beforeImageOf(before, after, init.primaryKey ?? null);
+  return createEvent(facts, init);
 }
 
 /** Without a schema, the `columnTypes` option (per table) says how to decode columns. */
@@ -171,7 +181,7 @@ function logicalMessage(context: DecodeContext, message: JsonObject, path: Path)
 }
 
 /** Builds a {@link SourceInfo} from a Debezium `source` block (any connector). */
-export function debeziumSource(context: DecodeContext, source: JsonObject, path: Path): SourceInfo {
+export function debeziumSource(context: DecodeContext, source: JsonObject, path: Path, snapshotRead = false): SourceInfo {
   const connector = optionalString(context, source, 'connector', path);
   const snapshot = normaliseSnapshot(source.snapshot);
   if (snapshot === undefined) return fail(context, 'invalid-field', child(path, 'snapshot'), 'must be a string or a boolean');
@@ -186,6 +196,7 @@ export function debeziumSource(context: DecodeContext, source: JsonObject, path:
     position: positionOf(context, connector, source, path),
     transactionId: optionalIdText(context, source, 'txId', path) ?? optionalIdText(context, source, 'txnNumber', path),
     snapshot,
+    isSnapshot: snapshotRead || (snapshot !== null && snapshot !== 'false'),
     timeMs: times.ms,
     timeNs: times.ns,
   });

@@ -3,7 +3,7 @@ import type { BeforeImage, ChangeEvent, ChangeOperation } from '../../change-eve
 import type { ColumnType } from '../../column-type.js';
 import type { SourcePosition } from '../../source-info.js';
 import { child, fail, type DecodeContext, type Path } from '../decode-context.js';
-import { createEvent, createSource, pickColumns, type EventInit } from '../event-factory.js';
+import { createEvent, createSource, pickColumns } from '../event-factory.js';
 import {
   isJsonObject,
   optionalArray,
@@ -19,7 +19,7 @@ import type { FormatInput } from '../format-input.js';
 import { parsePgLsn } from '../pg-lsn.js';
 import { postgresColumnType } from '../sql-column-types.js';
 import { parseIsoTimestamp } from '../temporal-format.js';
-import { decodeCell, setOwn, type RowPlan } from '../value-decoders.js';
+import { assignOwn, decodeCell, setOwn, type RowPlan } from '../value-decoders.js';
 
 const V1_OPERATIONS: Readonly<Record<string, ChangeOperation>> = { insert: 'insert', update: 'update', delete: 'delete' };
 const V2_OPERATIONS: Readonly<Record<string, ChangeOperation>> = { I: 'insert', U: 'update', D: 'delete' };
@@ -95,14 +95,9 @@ export function parseWal2JsonV1(input: FormatInput): ChangeEvent[] {
       timeMs: shared.timeMs,
       timeNs: shared.timeNs,
     });
-    const base: EventInit = {
-      kind: 'change',
-      source,
-      indexInMessage: index,
-      transaction: shared.transactionId === null ? null : { id: shared.transactionId, totalOrder: index + 1, dataCollectionOrder: null },
-    };
-    if (kind === 'message') return createEvent(facts, { ...base, kind: 'message', message: textMessage(context, change, changePath) });
-    if (kind === 'truncate') return createEvent(facts, { ...base, kind: 'truncate', operation: 'truncate' });
+    const transaction = shared.transactionId === null ? null : { id: shared.transactionId, totalOrder: index + 1, dataCollectionOrder: null };
+    if (kind === 'message') return createEvent(facts, { kind: 'message', source, indexInMessage: index, transaction, message: textMessage(context, change, changePath) });
+    if (kind === 'truncate') return createEvent(facts, { kind: 'truncate', operation: 'truncate', source, indexInMessage: index, transaction });
     const operation = V1_OPERATIONS[kind];
     if (operation === undefined) return fail(context, 'unsupported', child(changePath, 'kind'), 'is not insert, update, delete, truncate or message');
     const names = optionalStringArray(context, change, 'columnnames', changePath) ?? [];
@@ -115,14 +110,15 @@ export function parseWal2JsonV1(input: FormatInput): ChangeEvent[] {
     const keyValues = oldKeys === null ? null : (optionalArray(context, oldKeys, 'keyvalues', oldKeysPath) ?? []);
     const pk = optionalObject(context, change, 'pk', changePath);
     const pkNames = pk === null ? null : optionalStringArray(context, pk, 'pknames', child(changePath, 'pk'));
-    const messageTypes = { ...typeMap(context, names, types, changePath, 'columntypes'), ...(keyNames === null ? {} : typeMap(context, keyNames, keyTypes, oldKeysPath, 'keytypes')) };
+    const messageTypes = typeMap(context, names, types, changePath, 'columntypes');
+    if (keyNames !== null) assignOwn(messageTypes, typeMap(context, keyNames, keyTypes, oldKeysPath, 'keytypes'));
     const plan = input.tables.planFor(null, schema, table, messageTypes);
     const row = names.length === 0 ? null : rowFromArrays(context, names, values, plan, child(changePath, 'columnvalues'));
     const identity = keyNames === null || keyValues === null ? null : rowFromArrays(context, keyNames, keyValues, plan, child(oldKeysPath, 'keyvalues'));
     const before = operation === 'insert' ? null : identity;
     const after = operation === 'delete' ? null : row;
     const primaryKey = pkNames ?? keyNames;
-    return createEvent(facts, { ...base, operation, before, after, beforeImage: imageOf(before, after), key: pickColumns(after ?? before, primaryKey), primaryKey });
+    return createEvent(facts, { kind: 'change', source, indexInMessage: index, transaction, operation, before, after, beforeImage: imageOf(before, after), key: pickColumns(after ?? before, primaryKey), primaryKey });
   });
 }
 
