@@ -522,6 +522,16 @@ describe('saga run: bad input and listeners', () => {
     expect(stored).not.toContain('secret-token-123');
   });
 
+  it('refuses to resume a saga whose log names a step the definition no longer has', async () => {
+    const { base, store, clock } = setup();
+    await store.create({ sagaId: 'old-1', sagaName: 'evolving', inputJson: 'null', owner: 'dead', now: 0, leaseExpiresAt: 1, deadlineAt: undefined });
+    await store.checkpoint('old-1', { owner: 'dead', expectedVersion: 1, now: 0, entries: [{ seq: 1, kind: 'step_completed', step: 'renamed-away', resultJson: '1', errorJson: undefined, attempts: 1, note: undefined }], leaseExpiresAt: 1 });
+    clock.setTime(clock.now() + 10);
+    const saga = createSaga('evolving', base).step({ name: 'new-name', action: () => 1 });
+    await expect(saga.resume()).rejects.toSatisfy((e) => hasErrorCode(e, ErrorCode.SAGA_DEFINITION) && /renamed-away/.test((e as Error).message));
+    expect(await store.get('old-1')).toMatchObject({ status: 'running', leaseOwner: undefined });
+  });
+
   it('a throwing listener never breaks the saga', async () => {
     const errors: unknown[] = [];
     const { base } = setup({ onListenerError: (error) => errors.push(error) });
