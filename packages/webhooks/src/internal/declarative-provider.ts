@@ -126,36 +126,57 @@ function describeVersion(version: SignatureVersion): string {
   return `${version.encoding} ${version.algorithm}`;
 }
 
+function isOws(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/** The version entry named by `value[start, end)`, without slicing or hashing the name. */
+function findVersion(format: Extract<SignatureFormat, { kind: 'list' }>, names: readonly string[], value: string, start: number, end: number): SignatureVersion | undefined {
+  const length = end - start;
+  for (const name of names) {
+    if (name.length === length && value.startsWith(name, start)) return format.versions[name];
+  }
+  return undefined;
+}
+
 /** Reads the signatures of one header according to its format. */
 export function parseSignatureHeader(value: string, format: SignatureFormat, header: string): ParsedSignatures | PrepareFailure {
   if (format.kind === 'single') {
     const trimmed = trimOws(value);
     const prefix = format.prefix ?? '';
     if (!trimmed.startsWith(prefix)) return malformed(`header ${header} must start with "${prefix}"`);
-    const bytes = decodeSignature(trimmed.slice(prefix.length), format.algorithm, format.encoding);
+    const bytes = decodeSignature(trimmed, format.algorithm, format.encoding, prefix.length);
     if (bytes === undefined) return malformed(`header ${header} is not a ${describeVersion(format)} signature of the expected length`);
     return { candidates: [{ algorithm: format.algorithm, bytes }], timestampText: undefined };
   }
-  const items = value.split(format.itemSeparator);
-  if (items.length > MAX_CANDIDATES * 2) return malformed(`header ${header} has ${items.length} items (at most ${MAX_CANDIDATES * 2} are read)`);
+  // Scanned by hand: no split array, no sliced keys to hash (this runs on every request).
+  const names = Object.keys(format.versions);
+  const { itemSeparator, versionSeparator, timestampKey } = format;
   const candidates: SignatureCandidate[] = [];
   let timestampText: string | undefined;
   let undecodable = 0;
-  for (const rawItem of items) {
-    const item = trimOws(rawItem);
-    if (item === '') continue;
-    const separator = item.indexOf(format.versionSeparator);
-    if (separator <= 0) return malformed(`header ${header} has an item without "${format.versionSeparator}"`);
-    const key = item.slice(0, separator);
-    const text = item.slice(separator + format.versionSeparator.length);
-    if (key === format.timestampKey) {
-      if (timestampText !== undefined) return malformed(`header ${header} has more than one "${key}" timestamp`);
-      timestampText = text;
+  let items = 0;
+  for (let position = 0; position <= value.length; ) {
+    let end = value.indexOf(itemSeparator, position);
+    if (end < 0) end = value.length;
+    let start = position;
+    let stop = end;
+    while (start < stop && isOws(value.charCodeAt(start))) start++;
+    while (stop > start && isOws(value.charCodeAt(stop - 1))) stop--;
+    position = end + itemSeparator.length;
+    if (start === stop) continue;
+    if (++items > MAX_CANDIDATES * 2) return malformed(`header ${header} has more than ${MAX_CANDIDATES * 2} items`);
+    const separator = value.indexOf(versionSeparator, start);
+    if (separator <= start || separator >= stop) return malformed(`header ${header} has an item without "${versionSeparator}"`);
+    const textStart = separator + versionSeparator.length;
+    if (timestampKey !== undefined && separator - start === timestampKey.length && value.startsWith(timestampKey, start)) {
+      if (timestampText !== undefined) return malformed(`header ${header} has more than one "${timestampKey}" timestamp`);
+      timestampText = value.slice(textStart, stop);
       continue;
     }
-    if (!Object.prototype.hasOwnProperty.call(format.versions, key)) continue;
-    const version = format.versions[key]!;
-    const bytes = decodeSignature(text, version.algorithm, version.encoding);
+    const version = findVersion(format, names, value, start, separator);
+    if (version === undefined) continue;
+    const bytes = decodeSignature(value, version.algorithm, version.encoding, textStart, stop);
     if (bytes === undefined) {
       undecodable++;
       continue;
@@ -164,11 +185,11 @@ export function parseSignatureHeader(value: string, format: SignatureFormat, hea
   }
   if (candidates.length > MAX_CANDIDATES) return malformed(`header ${header} has more than ${MAX_CANDIDATES} signatures`);
   if (candidates.length === 0) {
-    const names = Object.keys(format.versions).join('/');
+    const described = names.join('/');
     return malformed(
       undecodable > 0
-        ? `header ${header}: no ${names} signature decodes strictly to the expected length`
-        : `header ${header} has no ${names} signature`,
+        ? `header ${header}: no ${described} signature decodes strictly to the expected length`
+        : `header ${header} has no ${described} signature`,
     );
   }
   return { candidates, timestampText };
@@ -199,50 +220,59 @@ export function defineProvider(spec: ProviderSpec): WebhookProvider {
   const timestampUnit = timestamp?.unit;
   const allSignatureHeaders = spec.signatures.flatMap((source) => source.headers);
 
+  // Messages and timestamp sources are built once here, not per request.
+  const missingSignature = `signature header ${allSignatureHeaders.join(' or ')} is missing`;
+  const timestampSources = spec.signatures.map((source) =>
+    timestamp === undefined
+      ? ''
+      : 'signatureKey' in timestamp
+        ? `"${source.format.kind === 'list' ? (source.format.timestampKey ?? 't') : 't'}" in header ${source.headers[0]!}`
+        : `header ${timestamp.headers.join(' or ')}`,
+  );
+  const needsId = spec.idHeaders !== undefined && template.fields.has('id');
+  const needsUrl = template.fields.has('url');
+  const needsMethod = template.fields.has('method');
+
   function prepare(request: WebhookRequestView): VerificationPlan | PrepareFailure {
-    let source: SignatureSource | undefined;
-    let found: { name: string; value: string } | undefined;
-    for (const candidate of spec.signatures) {
-      found = firstHeader(request, candidate.headers);
-      if (found !== undefined) {
-        source = candidate;
-        break;
+    let sourceIndex = -1;
+    let headerName = '';
+    let headerValue: string | undefined;
+    for (let i = 0; i < spec.signatures.length && headerValue === undefined; i++) {
+      for (const name of spec.signatures[i]!.headers) {
+        headerValue = request.header(name);
+        if (headerValue !== undefined) {
+          sourceIndex = i;
+          headerName = name;
+          break;
+        }
       }
     }
-    if (source === undefined || found === undefined) return missing(`signature header ${allSignatureHeaders.join(' or ')} is missing`);
-    const parsed = parseSignatureHeader(found.value, source.format, found.name);
+    if (headerValue === undefined) return missing(missingSignature);
+    const source = spec.signatures[sourceIndex]!;
+    const parsed = parseSignatureHeader(headerValue, source.format, headerName);
     if ('ok' in parsed) return parsed;
 
     const values: Partial<Record<TemplateField, string>> = {};
     let signedTimestamp: SignedTimestamp | undefined;
     if (timestamp !== undefined) {
-      let text: string | undefined;
-      let where: string;
-      if ('signatureKey' in timestamp) {
-        text = parsed.timestampText;
-        where = `"${source.format.kind === 'list' ? (source.format.timestampKey ?? 't') : 't'}" in header ${found.name}`;
-      } else {
-        const header = firstHeader(request, timestamp.headers);
-        text = header?.value;
-        where = `header ${header?.name ?? timestamp.headers.join(' or ')}`;
-      }
-      const read = readTimestamp(text, timestamp.unit, where);
+      const text = 'signatureKey' in timestamp ? parsed.timestampText : firstHeader(request, timestamp.headers)?.value;
+      const read = readTimestamp(text, timestamp.unit, timestampSources[sourceIndex]!);
       if ('ok' in read) return read;
       signedTimestamp = read;
       values.timestamp = text!;
     }
-    if (spec.idHeaders !== undefined && template.fields.has('id')) {
-      const id = firstHeader(request, spec.idHeaders);
-      if (id === undefined) return missing(`id header ${spec.idHeaders.join(' or ')} is missing`);
+    if (needsId) {
+      const id = firstHeader(request, spec.idHeaders!);
+      if (id === undefined) return missing(`id header ${spec.idHeaders!.join(' or ')} is missing`);
       if (id.value.length === 0 || id.value.length > 256) return malformed(`id header ${id.name} must have 1 to 256 characters`);
       values.id = id.value;
     }
-    if (template.fields.has('url')) {
+    if (needsUrl) {
       const url = spec.url ?? request.url;
       if (url === undefined) return missing(`${spec.name} signs the request URL: pass \`url\` with the request (the full public URL the provider called)`);
       values.url = spec.urlTransform === undefined ? url : spec.urlTransform(url);
     }
-    if (template.fields.has('method')) values.method = request.method;
+    if (needsMethod) values.method = request.method;
     return {
       ok: true,
       content: template.render(values),

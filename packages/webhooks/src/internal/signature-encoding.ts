@@ -15,16 +15,18 @@ const textDecoder = new TextDecoder();
 const MAX_TOKEN_LENGTH = 4096;
 
 /**
- * Decodes one signature strictly, with the exact length its algorithm produces (DER ECDSA
- * signatures are checked structurally instead). `undefined` when anything is off.
+ * Decodes one signature (`text`, or `text[start, end)` without slicing) strictly, with the exact
+ * length its algorithm produces (DER ECDSA signatures are checked structurally instead).
+ * `undefined` when anything is off.
  */
-export function decodeSignature(text: string, algorithm: SignatureAlgorithm, encoding: SignatureEncoding): Uint8Array | undefined {
+export function decodeSignature(text: string, algorithm: SignatureAlgorithm, encoding: SignatureEncoding, start = 0, end = text.length): Uint8Array | undefined {
   if (encoding === 'utf8') {
-    return text.length === 0 || text.length > MAX_TOKEN_LENGTH ? undefined : textEncoder.encode(text);
+    const length = end - start;
+    return length <= 0 || length > MAX_TOKEN_LENGTH ? undefined : textEncoder.encode(text.slice(start, end));
   }
   const expected = signatureLength(algorithm);
   const maxBytes = algorithm === 'ecdsa-p256-sha256' ? 72 : 1024;
-  const bytes = encoding === 'hex' ? decodeHexStrict(text, expected, maxBytes) : decodeBase64Strict(text, encoding, expected, maxBytes);
+  const bytes = encoding === 'hex' ? decodeHexStrict(text, expected, maxBytes, start, end) : decodeBase64Strict(text, encoding, expected, maxBytes, start, end);
   if (bytes !== undefined && algorithm === 'ecdsa-p256-sha256' && !isStrictDerEcdsaSignature(bytes)) return undefined;
   return bytes;
 }

@@ -9,7 +9,11 @@ import type { SignedContent } from '../webhook-provider.js';
 /** A placeholder other than `{body}`. */
 export type TemplateField = 'timestamp' | 'id' | 'method' | 'url';
 
-type Part = { readonly literal: string } | { readonly field: TemplateField };
+/** One part of a template; one object shape for all parts keeps rendering monomorphic. */
+interface Part {
+  readonly literal: string;
+  readonly field: TemplateField | undefined;
+}
 
 /** A compiled template. */
 export interface CompiledTemplate {
@@ -23,7 +27,7 @@ const FIELDS: ReadonlySet<string> = new Set(['timestamp', 'id', 'method', 'url']
 
 function renderParts(parts: readonly Part[], values: Readonly<Partial<Record<TemplateField, string>>>): string {
   let out = '';
-  for (const part of parts) out += 'literal' in part ? part.literal : (values[part.field] ?? '');
+  for (const part of parts) out += part.field === undefined ? part.literal : (values[part.field] ?? '');
   return out;
 }
 
@@ -41,10 +45,10 @@ export function compileTemplate(template: string): CompiledTemplate {
     const open = template.indexOf('{', index);
     const target = includesBody ? after : before;
     if (open < 0) {
-      target.push({ literal: template.slice(index) });
+      target.push({ literal: template.slice(index), field: undefined });
       break;
     }
-    if (open > index) target.push({ literal: template.slice(index, open) });
+    if (open > index) target.push({ literal: template.slice(index, open), field: undefined });
     const close = template.indexOf('}', open);
     if (close < 0) throw new Error(`unclosed "{" at offset ${open} of the signed-content template`);
     const name = template.slice(open + 1, close);
@@ -53,7 +57,7 @@ export function compileTemplate(template: string): CompiledTemplate {
       includesBody = true;
     } else if (FIELDS.has(name)) {
       fields.add(name as TemplateField);
-      target.push({ field: name as TemplateField });
+      target.push({ literal: '', field: name as TemplateField });
     } else {
       throw new Error(`unknown placeholder {${name}} in the signed-content template (use {body}, {timestamp}, {id}, {method}, {url})`);
     }

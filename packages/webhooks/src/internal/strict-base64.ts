@@ -20,36 +20,37 @@ function buildTable(alphabet: string): Int8Array {
 const STANDARD_TABLE = buildTable(STANDARD);
 const URL_TABLE = buildTable(URL_SAFE);
 
-/** Number of bytes a canonical encoding of `text` decodes to, or -1 when its length is impossible. */
-function decodedLength(text: string, variant: Base64Variant): number {
-  const length = text.length;
+/** Number of bytes a canonical encoding of `text[start, end)` decodes to, or -1 when its length is impossible. */
+function decodedLength(text: string, variant: Base64Variant, start: number, end: number): number {
+  const length = end - start;
   if (variant === 'base64') {
-    if (length === 0 || length % 4 !== 0) return -1;
+    if (length <= 0 || length % 4 !== 0) return -1;
     let padding = 0;
-    if (text.charCodeAt(length - 1) === 61) padding = text.charCodeAt(length - 2) === 61 ? 2 : 1;
+    if (text.charCodeAt(end - 1) === 61) padding = text.charCodeAt(end - 2) === 61 ? 2 : 1;
     return (length / 4) * 3 - padding;
   }
   const remainder = length % 4;
-  if (length === 0 || remainder === 1) return -1;
+  if (length <= 0 || remainder === 1) return -1;
   return Math.floor(length / 4) * 3 + (remainder === 0 ? 0 : remainder - 1);
 }
 
 /**
- * Decodes `text` strictly. With `expectedBytes`, the decoded value must have exactly that length; the
- * length is checked from the text before any decoding work. Without it, up to `maxBytes` bytes.
+ * Decodes `text` (or `text[start, end)`, without slicing it) strictly. With `expectedBytes`, the
+ * decoded value must have exactly that length; the length is checked from the text before any
+ * decoding work. Without it, up to `maxBytes` bytes.
  */
-export function decodeBase64Strict(text: string, variant: Base64Variant, expectedBytes?: number, maxBytes = 4096): Uint8Array | undefined {
-  const byteLength = decodedLength(text, variant);
+export function decodeBase64Strict(text: string, variant: Base64Variant, expectedBytes?: number, maxBytes = 4096, start = 0, end = text.length): Uint8Array | undefined {
+  const byteLength = decodedLength(text, variant, start, end);
   if (byteLength <= 0) return undefined;
   if (expectedBytes === undefined ? byteLength > maxBytes : byteLength !== expectedBytes) return undefined;
   const table = variant === 'base64' ? STANDARD_TABLE : URL_TABLE;
   // characters that carry data: everything but the padding, which must be all '='
-  const dataChars = variant === 'base64' ? Math.ceil((byteLength * 4) / 3) : text.length;
-  for (let i = dataChars; i < text.length; i++) if (text.charCodeAt(i) !== 61) return undefined;
+  const dataEnd = start + (variant === 'base64' ? Math.ceil((byteLength * 4) / 3) : end - start);
+  for (let i = dataEnd; i < end; i++) if (text.charCodeAt(i) !== 61) return undefined;
   const out = new Uint8Array(byteLength);
-  let i = 0;
+  let i = start;
   let o = 0;
-  for (const end = dataChars - (dataChars % 4); i < end; i += 4) {
+  for (const groupsEnd = dataEnd - ((dataEnd - start) % 4); i < groupsEnd; i += 4) {
     const c0 = text.charCodeAt(i);
     const c1 = text.charCodeAt(i + 1);
     const c2 = text.charCodeAt(i + 2);
@@ -65,7 +66,7 @@ export function decodeBase64Strict(text: string, variant: Base64Variant, expecte
     out[o++] = (n >>> 8) & 0xff;
     out[o++] = n & 0xff;
   }
-  const rest = dataChars - i; // 0, 2 or 3 (decodedLength rules out 1)
+  const rest = dataEnd - i; // 0, 2 or 3 (decodedLength rules out 1)
   if (rest > 0) {
     const c0 = text.charCodeAt(i);
     const c1 = text.charCodeAt(i + 1);

@@ -5,33 +5,32 @@
  * character).
  */
 
-/** Value of each ASCII code as a hex digit, -1 for non-hex characters. */
-const HEX_VALUES = new Int8Array(128).fill(-1);
+/** Value of each ASCII code as a hex digit, 255 for non-hex characters. */
+const HEX_VALUES = new Uint8Array(128).fill(255);
 for (let digit = 0; digit < 16; digit++) {
   HEX_VALUES['0123456789abcdef'.charCodeAt(digit)] = digit;
   HEX_VALUES['0123456789ABCDEF'.charCodeAt(digit)] = digit;
 }
 
-function hexValue(code: number): number {
-  return code < 128 ? HEX_VALUES[code]! : -1;
-}
-
 /**
- * Decodes `text` as hex. With `expectedBytes`, the text must encode exactly that many bytes; without
- * it, any even length up to `maxBytes` is accepted.
+ * Decodes `text` (or `text[start, end)`, without slicing it) as hex. With `expectedBytes`, the text
+ * must encode exactly that many bytes; without it, any even length up to `maxBytes` is accepted.
  */
-export function decodeHexStrict(text: string, expectedBytes?: number, maxBytes = 4096): Uint8Array | undefined {
-  const length = text.length;
+export function decodeHexStrict(text: string, expectedBytes?: number, maxBytes = 4096, start = 0, end = text.length): Uint8Array | undefined {
+  const length = end - start;
   if (expectedBytes === undefined) {
-    if (length === 0 || length % 2 !== 0 || length > maxBytes * 2) return undefined;
+    if (length <= 0 || length % 2 !== 0 || length > maxBytes * 2) return undefined;
   } else if (length !== expectedBytes * 2) {
     return undefined;
   }
   const out = new Uint8Array(length >>> 1);
-  for (let i = 0, j = 0; i < out.length; i++, j += 2) {
-    const hi = hexValue(text.charCodeAt(j));
-    const lo = hexValue(text.charCodeAt(j + 1));
-    if (hi < 0 || lo < 0) return undefined;
+  for (let i = 0, j = start; j < end; i++, j += 2) {
+    const a = text.charCodeAt(j);
+    const b = text.charCodeAt(j + 1);
+    if ((a | b) > 127) return undefined;
+    const hi = HEX_VALUES[a]!;
+    const lo = HEX_VALUES[b]!;
+    if ((hi | lo) > 15) return undefined;
     out[i] = (hi << 4) | lo;
   }
   return out;
