@@ -262,8 +262,8 @@ export function defineProvider(spec: ProviderSpec): WebhookProvider {
       values.timestamp = text!;
     }
     if (needsId) {
-      const id = firstHeader(request, spec.idHeaders!);
-      if (id === undefined) return missing(`id header ${spec.idHeaders!.join(' or ')} is missing`);
+      const id = firstHeader(request, spec.idHeaders);
+      if (id === undefined) return missing(`id header ${spec.idHeaders.join(' or ')} is missing`);
       if (id.value.length === 0 || id.value.length > 256) return malformed(`id header ${id.name} must have 1 to 256 characters`);
       values.id = id.value;
     }
