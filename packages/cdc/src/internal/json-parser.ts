@@ -1,5 +1,5 @@
 import { JsonSyntaxError } from './json-syntax-error.js';
-import { integerFromLiteral, isIntegerLiteral, literalNeedsText, pathKey, type LiteralTable } from './number-literals.js';
+import { integerFromLiteral, isIntegerLiteral } from './number-literals.js';
 
 /** Options of {@link parseJsonStrict}. */
 export interface StrictJsonOptions {
@@ -7,8 +7,6 @@ export interface StrictJsonOptions {
   readonly lossless: boolean;
   /** Deepest nesting of objects and arrays accepted. */
   readonly maxDepth: number;
-  /** Where to record the exact text of literals a `number` distorts, by path (optional). */
-  readonly literals?: LiteralTable | undefined;
 }
 
 const TAB = 9;
@@ -34,10 +32,9 @@ const CLOSE_BRACE = 125;
 const ESCAPES: Readonly<Record<number, string>> = { 34: '"', 92: '\\', 47: '/', 98: '\b', 102: '\f', 110: '\n', 114: '\r', 116: '\t' };
 
 /**
- * A strict, prototype-safe JSON parser (RFC 8259) that keeps numbers exact. Used where the native
- * `JSON.parse` cannot be (a text with NUL escapes needing exact integers), to record the exact text
- * of decimal literals by path when a decoder asks for them, and to locate syntax errors precisely
- * (offset and path) without echoing any of the text.
+ * A strict, prototype-safe JSON parser (RFC 8259) that keeps integers exact. Used where the native
+ * `JSON.parse` cannot be (a text with NUL escapes needing exact integers) and to locate syntax
+ * errors precisely (offset and path) without echoing any of the text.
  *
  * - `__proto__` keys become own data properties, never the prototype.
  * - Nesting deeper than `maxDepth` fails with `too-deep` instead of exhausting the stack.
@@ -269,7 +266,6 @@ class StrictParser {
     this.pos = pos;
     const literal = text.slice(start, pos);
     if (this.options.lossless && isIntegerLiteral(literal)) return integerFromLiteral(literal);
-    if (this.options.literals !== undefined && literalNeedsText(literal)) this.options.literals.set(pathKey(this.path), literal);
     return Number(literal);
   }
 }

@@ -4,13 +4,13 @@ import { parseDecimalText } from '../decimal.js';
 import { parseJsonStrict } from './json-parser.js';
 import { JsonSyntaxError } from './json-syntax-error.js';
 import { parseJsonText } from './json-text.js';
-import { pathKey, type LiteralTable } from './number-literals.js';
+import { collectExactLiterals } from './literal-scan.js';
+import { literalNeedsText, pathKey } from './number-literals.js';
 
 const LOSSLESS = { lossless: true, maxDepth: 64 };
 
-function strict(text: string): { value: unknown; literals: LiteralTable } {
-  const literals: LiteralTable = new Map();
-  return { value: parseJsonStrict(text, { lossless: true, maxDepth: 64, literals }), literals };
+function strict(text: string): { value: unknown } {
+  return { value: parseJsonStrict(text, { lossless: true, maxDepth: 64 }) };
 }
 
 function syntaxError(run: () => unknown): JsonSyntaxError {
@@ -44,16 +44,25 @@ describe('parseJsonText (hybrid: native JSON.parse plus exact literals)', () => 
   it('gives the exact text of long and trailing-zero fractions by path, on demand', () => {
     const { value, exact } = parseJsonText('{"a":3.540,"b":123456789876543212345678987654321.110,"c":1.5,"d":[1.0]}', LOSSLESS);
     expect(value).toEqual({ a: 3.54, b: Number('123456789876543212345678987654321.110'), c: 1.5, d: [1] });
-    expect(exact?.lookup([], 'a')).toBe('3.540');
-    expect(exact?.lookup([], 'b')).toBe('123456789876543212345678987654321.110');
-    expect(exact?.lookup([], 'c')).toBeUndefined(); // a double holds 1.5 exactly
-    expect(exact?.lookup(['d'], 0)).toBe('1.0');
+    expect(exact?.lookup([], 'a', false)).toBe('3.540');
+    expect(exact?.lookup([], 'b', false)).toBe('123456789876543212345678987654321.110');
+    expect(exact?.lookup([], 'c', false)).toBeUndefined(); // a double holds 1.5 exactly
+    expect(exact?.lookup(['d'], 0, false)).toBe('1.0');
+  });
+
+  it('collects literal paths through nesting, arrays, escaped keys and strings that look like numbers', () => {
+    const table = collectExactLiterals('{"a":[1.0,{"b\\"c":2.50}],"s":"3.540","d":{"e":[[12345678901234567.5]]},"f":7}');
+    expect([...table]).toEqual([
+      [pathKey(['a'], 0), '1.0'],
+      [pathKey(['a', 1], 'b"c'), '2.50'],
+      [pathKey(['d', 'e', 0], 0), '12345678901234567.5'],
+    ]);
   });
 
   it('a text parsed under a base path answers only for paths under it', () => {
     const { exact } = parseJsonText('{"after":{"price":10.50}}', LOSSLESS, ['payload']);
-    expect(exact?.lookup(['payload', 'after'], 'price')).toBe('10.50');
-    expect(exact?.lookup(['after'], 'price')).toBeUndefined();
+    expect(exact?.lookup(['payload', 'after'], 'price', false)).toBe('10.50');
+    expect(exact?.lookup(['after'], 'price', false)).toBeUndefined();
   });
 
   it('ignores digits inside strings, including escaped quotes', () => {
@@ -162,8 +171,8 @@ describe('parseJsonText (hybrid: native JSON.parse plus exact literals)', () => 
         const json = `{"v":${text}}`;
         const hybrid = parseJsonText(json, LOSSLESS);
         expect((hybrid.value as { v: number }).v).toBe(Number(text));
-        const recorded = hybrid.exact?.lookup([], 'v');
-        expect(recorded).toBe(strict(json).literals.get(pathKey([], 'v')));
+        const recorded = hybrid.exact?.lookup([], 'v', false);
+        expect(recorded).toBe(literalNeedsText(text) ? text : undefined);
         // recorded exactly when a double would distort the text
         if (recorded !== undefined) expect(recorded).toBe(text);
         else expect(parseDecimalText(String(Number(text)))?.equals(parseDecimalText(text)!)).toBe(true); // the double holds the value
@@ -211,7 +220,7 @@ describe('parseJsonStrict', () => {
     ['{1:2}', 1, 'quoted property name'],
     ['[1 2]', 3, "',' or ']'"],
   ])('rejects %j at offset %i (%s)', (text, offset, what) => {
-    const error = syntaxError(() => parseJsonStrict(text, { lossless: true, maxDepth: 64, literals: new Map() }));
+    const error = syntaxError(() => parseJsonStrict(text, { lossless: true, maxDepth: 64 }));
     expect(error.offset).toBe(offset);
     expect(error.message).toContain(what);
     expect(() => JSON.parse(text)).toThrow();

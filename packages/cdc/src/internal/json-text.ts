@@ -1,6 +1,7 @@
 import { parseJsonStrict } from './json-parser.js';
 import { closingQuote } from './json-scan.js';
 import { JsonSyntaxError } from './json-syntax-error.js';
+import { collectExactLiterals } from './literal-scan.js';
 import { integerFromLiteral, isIntegerLiteral, pathKey, type LiteralTable } from './number-literals.js';
 
 /** Options of {@link parseJsonText}. */
@@ -11,32 +12,36 @@ export interface JsonTextOptions {
 
 /**
  * The exact text of the decimal literals of a parsed text, looked up by path. Built lazily (a
- * strict re-parse of the text) the first time a decoder needs one, so messages without JSON-number
- * decimals never pay for it.
+ * path-tracking scan of the text, {@link collectExactLiterals}) the first time a decoder needs one,
+ * so messages without JSON-number decimals never pay for it.
  */
 export class ExactLiterals {
   private table: LiteralTable | undefined;
+  private mayHaveLong: boolean | undefined;
+  private mayHaveTrailingZero: boolean | undefined;
 
   constructor(
     private readonly text: string,
     /** Path of the text's root inside the message (`['payload']` for a split payload). */
     private readonly basePath: readonly (string | number)[],
-    private readonly maxDepth: number,
   ) {}
 
   /**
-   * The literal at `path` + `key` (a path from the message root), or undefined when the literal is
-   * represented exactly by its `number` (or the path is outside this text).
-   *
-   * @throws JsonSyntaxError `too-deep` when the text nests deeper than `maxDepth`.
+   * The literal at `path` + `key` (a path from the message root), or undefined when the `number`'s
+   * shortest form has the same value (and, unless `scaleKnown`, the same trailing zeros), or the
+   * path is outside this text.
    */
-  lookup(path: readonly (string | number)[], key: string | number): string | undefined {
-    for (let i = 0; i < this.basePath.length; i++) if (path[i] !== this.basePath[i]) return undefined;
-    if (this.table === undefined) {
-      const table: LiteralTable = new Map();
-      parseJsonStrict(this.text, { lossless: false, maxDepth: this.maxDepth, literals: table });
-      this.table = table;
+  lookup(path: readonly (string | number)[], key: string | number, scaleKnown: boolean): string | undefined {
+    // cheap native pre-checks: without a long mantissa (or, when the scale is unknown, a trailing
+    // zero) anywhere in the text, every number's shortest form is its exact value
+    this.mayHaveLong ??= MAYBE_LONG_LITERAL.test(this.text);
+    if (!this.mayHaveLong) {
+      if (scaleKnown) return undefined;
+      this.mayHaveTrailingZero ??= MAYBE_TRAILING_ZERO.test(this.text);
+      if (!this.mayHaveTrailingZero) return undefined;
     }
+    for (let i = 0; i < this.basePath.length; i++) if (path[i] !== this.basePath[i]) return undefined;
+    this.table ??= collectExactLiterals(this.text);
     return this.table.get(pathKey(path.slice(this.basePath.length), key));
   }
 }
@@ -54,6 +59,12 @@ const MARKER_PREFIX = '"\\u0000';
 const JSON_INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 const NUMBER_AFTER_KEY = /[ \t\r\n]*:[ \t\r\n]*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/y;
 const INTEGER_LIKE_KEY = /^(?:0|[1-9][0-9]*)$/;
+/** Keys whose JSON text is the key in quotes (no escaping needed). */
+const PLAIN_KEY = /^[A-Za-z0-9_.$-]*$/;
+/** A mantissa of 16+ characters somewhere in the text (maybe inside a string). */
+const MAYBE_LONG_LITERAL = /[0-9.]{16}/;
+/** A fraction ending in 0 somewhere in the text (maybe inside a string). */
+const MAYBE_TRAILING_ZERO = /\.[0-9]*0(?![0-9])/;
 
 /**
  * Parses a JSON text. Lossless mode keeps integers beyond 2^53 as exact `bigint`s, while the native
@@ -75,7 +86,7 @@ const INTEGER_LIKE_KEY = /^(?:0|[1-9][0-9]*)$/;
 export function parseJsonText(text: string, options: JsonTextOptions, basePath: readonly (string | number)[] = []): ParsedJson {
   const value = nativeParse(text, options);
   if (!options.lossless) return { value, exact: undefined };
-  const exact = new ExactLiterals(text, basePath, options.maxDepth);
+  const exact = new ExactLiterals(text, basePath);
   if (typeof value !== 'object' || value === null) {
     return { value: typeof value === 'number' && Math.abs(value) >= TWO_POW_53 ? reparseWithExactIntegers(text, options) : value, exact };
   }
@@ -170,11 +181,10 @@ function numberAfterKey(text: string, at: number, needleLength: number): string 
  */
 function locateByKey(text: string, sites: readonly LargeNumber[]): boolean {
   const replacements: (number | bigint)[] = [];
-  const sitesPerKey = new Map<string, number>();
+  const lastMatch = new Map<string, number>();
   let cursor = 0;
   for (const site of sites) {
-    const needle = JSON.stringify(site.key);
-    sitesPerKey.set(needle, (sitesPerKey.get(needle) ?? 0) + 1);
+    const needle = PLAIN_KEY.test(site.key) ? `"${site.key}"` : JSON.stringify(site.key);
     let literal: string | undefined;
     for (;;) {
       const at = text.indexOf(needle, cursor);
@@ -188,16 +198,16 @@ function locateByKey(text: string, sites: readonly LargeNumber[]): boolean {
       break;
     }
     if (Number(literal) !== site.value) return false;
+    lastMatch.set(needle, cursor);
     replacements.push(isIntegerLiteral(literal) ? integerFromLiteral(literal) : site.value);
   }
-  // duplicate keys: JSON.parse keeps the last, so every large occurrence must be a site
-  for (const [needle, count] of sitesPerKey) {
-    let occurrences = 0;
-    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+  // duplicate keys (JSON.parse keeps the last one): with more large occurrences of a key than sites,
+  // one is left after the last match
+  for (const [needle, from] of lastMatch) {
+    for (let at = text.indexOf(needle, from); at !== -1; at = text.indexOf(needle, at + needle.length)) {
       const candidate = numberAfterKey(text, at, needle.length);
-      if (candidate !== undefined && Math.abs(Number(candidate)) >= TWO_POW_53) occurrences++;
+      if (candidate !== undefined && Math.abs(Number(candidate)) >= TWO_POW_53) return false;
     }
-    if (occurrences !== count) return false;
   }
   sites.forEach((site, index) => {
     site.container[site.key] = replacements[index];

@@ -46,7 +46,7 @@ describe('value decoders', () => {
     const text = '{"after":{"v":1.23456789012345678901}}';
     const container = { v: 1.2345678901234567 };
     const decoder = decoderForColumnType({ type: 'decimal' });
-    expect(decoder(container.v, context({}, new ExactLiterals(text, [], 64)), container, 'v', ['after'])).toBe('1.23456789012345678901');
+    expect(decoder(container.v, context({}, new ExactLiterals(text, [])), container, 'v', ['after'])).toBe('1.23456789012345678901');
     expect(decoder(container.v, context({}, undefined), container, 'v', ['after'])).toBe('1.2345678901234567');
   });
 
