@@ -10,6 +10,7 @@ import { ManualClock, seededRandom } from '@iap/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSaga, type Saga, type SagaParallelGroup } from './create-saga.js';
+import { wrapStore } from './__fixtures__/wrap-store.js';
 import { createInMemorySagaStore } from './in-memory-saga-store.js';
 import type { SagaResult } from './saga-result.js';
 import { isSagaActive } from './saga-status.js';
@@ -175,13 +176,7 @@ async function simulate(s: Scenario): Promise<{ world: World; result: SagaResult
     tick: 0,
   };
   const checkpoint = base.checkpoint.bind(base);
-  world.store = {
-    ...base,
-    create: (i) => base.create(i),
-    get: (id) => base.get(id),
-    list: (q) => base.list(q),
-    acquire: (id, i) => base.acquire(id, i),
-    claim: (i) => base.claim(i),
+  world.store = wrapStore(base, {
     checkpoint: async (id, write) => {
       const version = await checkpoint(id, write);
       for (const e of write.entries) {
@@ -190,7 +185,7 @@ async function simulate(s: Scenario): Promise<{ world: World; result: SagaResult
       }
       return version;
     },
-  };
+  });
   let neverCreated = false;
   for (let attempt = 0; ; attempt++) {
     const crash = s.crashes[attempt];

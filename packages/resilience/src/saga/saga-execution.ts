@@ -10,7 +10,8 @@ import { SagaState } from './saga-state.js';
 import type { SagaStatus } from './saga-status.js';
 import type { SagaCheckpointInput, SagaRecord, SagaStore } from './saga-store.js';
 import type { SignalFanout } from './signal-fanout.js';
-import { runAttempts } from './step-attempts.js';
+import type { StopSource } from './stop-source.js';
+import { runAttempts, type AttemptOutcome } from './step-attempts.js';
 
 /** @internal An operator action applied before the execution continues. */
 export interface OperatorAction {
@@ -172,40 +173,23 @@ export class SagaExecution {
 
   async #runAction(step: PlannedStep, beforePivot: boolean): Promise<StepOutcome> {
     const { sagaId, sagaName } = this.#record;
-    const { options, emitter: events } = this.#env;
+    const events = this.#env.emitter;
     const results = this.#state.results();
     const idempotencyKey = `${sagaId}:${step.name}`;
-    const outcome = await runAttempts({
-      run: (attempt, source) =>
-        step.action({
-          sagaId,
-          sagaName,
-          step: step.name,
-          input: this.#input,
-          results,
-          idempotencyKey,
-          attempt,
-          get signal() {
-            return source.signal;
-          },
-        }),
-      policy: step.retry,
-      timeoutMs: step.timeoutMs,
-      shouldRetry: step.shouldRetry,
-      clock: options.clock,
-      random: options.random,
-      stop: this.#lease.stop,
-      deadlineAt: beforePivot ? this.#record.deadlineAt : undefined,
-      deadlineError: (last) => deadlineError(sagaId, sagaName, step.name, last),
-      what: `saga "${sagaName}" step "${step.name}"`,
-      onAttempt: (attempt) => {
-        this.#lease.throwIfStopped();
-        if (events.has('stepStarted')) events.emit('stepStarted', { sagaId, sagaName, step: step.name, phase: 'action', attempt });
-      },
-      onRetry: (attempt, delayMs, error) => {
-        if (events.has('stepRetrying')) events.emit('stepRetrying', { sagaId, sagaName, step: step.name, phase: 'action', attempt, delayMs, error });
-      },
-    });
+    const outcome = await this.#attempts(step, 'action', beforePivot ? this.#record.deadlineAt : undefined, (attempt, source) =>
+      step.action({
+        sagaId,
+        sagaName,
+        step: step.name,
+        input: this.#input,
+        results,
+        idempotencyKey,
+        attempt,
+        get signal() {
+          return source.signal;
+        },
+      }),
+    );
     if (!outcome.ok) return { ok: false, step: step.name, error: outcome.error, attempts: outcome.attempts };
     let resultJson: string | undefined;
     try {
@@ -260,46 +244,54 @@ export class SagaExecution {
 
   async #runCompensation(step: PlannedStep, reason: IapError): Promise<StepOutcome> {
     const { sagaId, sagaName } = this.#record;
-    const { options, emitter: events } = this.#env;
+    const events = this.#env.emitter;
     const compensate = step.compensate!;
     const result = this.#state.result(step.name);
     const idempotencyKey = `${sagaId}:${step.name}`;
-    const outcome = await runAttempts({
-      run: (attempt, source) =>
-        compensate({
-          sagaId,
-          sagaName,
-          step: step.name,
-          input: this.#input,
-          result,
-          idempotencyKey,
-          attempt,
-          reason,
-          get signal() {
-            return source.signal;
-          },
-        }),
-      policy: step.compensationRetry,
+    const outcome = await this.#attempts(step, 'compensation', undefined, (attempt, source) =>
+      compensate({
+        sagaId,
+        sagaName,
+        step: step.name,
+        input: this.#input,
+        result,
+        idempotencyKey,
+        attempt,
+        reason,
+        get signal() {
+          return source.signal;
+        },
+      }),
+    );
+    if (!outcome.ok) return { ok: false, step: step.name, error: outcome.error, attempts: outcome.attempts };
+    await this.#write([{ kind: 'step_compensated', step: step.name, attempts: outcome.attempts }], { final: () => this.#state.compensationGroups().length === 0, status: 'compensated' });
+    if (events.has('stepCompensated')) events.emit('stepCompensated', { sagaId, sagaName, step: step.name, attempts: outcome.attempts });
+    return { ok: true };
+  }
+
+  /** Runs the attempts of an action or a compensation with its policy, timeout, deadline and events. */
+  #attempts<T>(step: PlannedStep, phase: SagaPhase, deadlineAt: number | undefined, run: (attempt: number, source: StopSource) => Promise<T> | T): Promise<AttemptOutcome<T>> {
+    const { sagaId, sagaName } = this.#record;
+    const { options, emitter: events } = this.#env;
+    return runAttempts({
+      run,
+      policy: phase === 'action' ? step.retry : step.compensationRetry,
       timeoutMs: step.timeoutMs,
       shouldRetry: step.shouldRetry,
       clock: options.clock,
       random: options.random,
       stop: this.#lease.stop,
-      deadlineAt: undefined,
+      deadlineAt,
       deadlineError: (last) => deadlineError(sagaId, sagaName, step.name, last),
-      what: `saga "${sagaName}" compensation of step "${step.name}"`,
+      what: `saga "${sagaName}" ${phase === 'action' ? 'step' : 'compensation of step'} "${step.name}"`,
       onAttempt: (attempt) => {
         this.#lease.throwIfStopped();
-        if (events.has('stepStarted')) events.emit('stepStarted', { sagaId, sagaName, step: step.name, phase: 'compensation', attempt });
+        if (events.has('stepStarted')) events.emit('stepStarted', { sagaId, sagaName, step: step.name, phase, attempt });
       },
       onRetry: (attempt, delayMs, error) => {
-        if (events.has('stepRetrying')) events.emit('stepRetrying', { sagaId, sagaName, step: step.name, phase: 'compensation', attempt, delayMs, error });
+        if (events.has('stepRetrying')) events.emit('stepRetrying', { sagaId, sagaName, step: step.name, phase, attempt, delayMs, error });
       },
     });
-    if (!outcome.ok) return { ok: false, step: step.name, error: outcome.error, attempts: outcome.attempts };
-    await this.#write([{ kind: 'step_compensated', step: step.name, attempts: outcome.attempts }], { final: () => this.#state.compensationGroups().length === 0, status: 'compensated' });
-    if (events.has('stepCompensated')) events.emit('stepCompensated', { sagaId, sagaName, step: step.name, attempts: outcome.attempts });
-    return { ok: true };
   }
 
   /**

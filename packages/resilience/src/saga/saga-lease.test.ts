@@ -1,6 +1,7 @@
 import { ErrorCode, hasErrorCode, IapError, ManualClock } from '@iap/core';
 import { describe, expect, it } from 'vitest';
 import { deferred, driveClock } from './__fixtures__/drive-clock.js';
+import { wrapStore } from './__fixtures__/wrap-store.js';
 import { createSaga } from './create-saga.js';
 import { createInMemorySagaStore } from './in-memory-saga-store.js';
 import { isSagaLeaseLostError } from './saga-errors.js';
@@ -10,13 +11,7 @@ import type { SagaCheckpointWrite, SagaStore } from './saga-store.js';
 function holdRenewals(store: SagaStore, owner: string) {
   const gate = deferred();
   let held = 0;
-  const wrapped: SagaStore = {
-    ...store,
-    create: (input) => store.create(input),
-    get: (id) => store.get(id),
-    list: (query) => store.list(query),
-    acquire: (id, input) => store.acquire(id, input),
-    claim: (input) => store.claim(input),
+  const wrapped = wrapStore(store, {
     checkpoint: async (id: string, write: SagaCheckpointWrite) => {
       if (write.owner === owner && write.entries.length === 0 && write.leaseExpiresAt !== null) {
         held++;
@@ -24,7 +19,7 @@ function holdRenewals(store: SagaStore, owner: string) {
       }
       return store.checkpoint(id, write);
     },
-  };
+  });
   return { store: wrapped, release: () => gate.resolve(), held: () => held };
 }
 
@@ -86,16 +81,10 @@ describe('saga leases', () => {
     const clock = new ManualClock(0);
     const base = createInMemorySagaStore();
     let failRenewals = false;
-    const flaky: SagaStore = {
-      ...base,
-      create: (i) => base.create(i),
-      get: (id) => base.get(id),
-      list: (q) => base.list(q),
-      acquire: (id, i) => base.acquire(id, i),
-      claim: (i) => base.claim(i),
+    const flaky = wrapStore(base, {
       checkpoint: (id, write) =>
         failRenewals && write.entries.length === 0 ? Promise.reject(new IapError(ErrorCode.STORE_FAILED, 'connection reset', { retryable: true })) : base.checkpoint(id, write),
-    };
+    });
     const attempts: number[] = [];
     const saga = createSaga('renew-fails', { store: flaky, clock, leaseMs: 3_000, retry: { maxAttempts: 50, backoff: { kind: 'constant', delayMs: 500 }, jitter: 'none' } }).step({
       name: 'retrying',
@@ -150,18 +139,12 @@ describe('saga leases', () => {
     const clock = new ManualClock(0);
     const base = createInMemorySagaStore();
     let failNext = false;
-    const failing: SagaStore = {
-      ...base,
-      create: (i) => base.create(i),
-      get: (id) => base.get(id),
-      list: (q) => base.list(q),
-      acquire: (id, i) => base.acquire(id, i),
-      claim: (i) => base.claim(i),
+    const failing = wrapStore(base, {
       checkpoint: (id, write) => {
         if (failNext) return Promise.reject(new IapError(ErrorCode.STORE_FAILED, 'database restarted', { retryable: true }));
         return base.checkpoint(id, write);
       },
-    };
+    });
     const calls: string[] = [];
     const define = (store: SagaStore, workerId: string) =>
       createSaga('store-down', { store, clock, workerId, leaseMs: 1_000 })

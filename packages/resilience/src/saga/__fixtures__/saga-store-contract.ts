@@ -7,6 +7,7 @@ import { ErrorCode, hasErrorCode, ManualClock } from '@iap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSaga } from '../create-saga.js';
 import type { SagaCheckpointInput, SagaStore } from '../saga-store.js';
+import { wrapStore } from './wrap-store.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreFixture {
@@ -271,14 +272,14 @@ function freezable(store: SagaStore): { store: SagaStore; freeze: () => void } {
     (...args: A): Promise<R> =>
       frozen ? never : fn(...args);
   return {
-    store: {
+    store: wrapStore(store, {
       create: wrap((input) => store.create(input)),
       get: wrap((id) => store.get(id)),
       list: wrap((query) => store.list(query)),
       acquire: wrap((id, input) => store.acquire(id, input)),
       claim: wrap((input) => store.claim(input)),
       checkpoint: wrap((id, write) => store.checkpoint(id, write)),
-    },
+    }),
     freeze: () => {
       frozen = true;
     },
