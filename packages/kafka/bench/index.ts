@@ -68,7 +68,8 @@ const sample = order(1);
 const sampleRecord = encodeKafkaRecord(sample);
 notes.push(`record: ${sampleRecord.value!.length} B value + ${Object.entries(sampleRecord.headers).reduce((s, [k, v]) => s + k.length + String(v).length, 0)} B of headers (binary mode); ${COUNT} records, ${PARTITIONS} partitions, ${BATCH} records per publish/sendBatch`);
 
-// 1. codec micro-benchmarks
+// 1. codec micro-benchmarks (half a second per case keeps the whole run near two minutes)
+const micro = { timeMs: 500, warmupMs: 100 };
 const received = { key: sampleRecord.key, value: sampleRecord.value, headers: Object.fromEntries(Object.entries(sampleRecord.headers).map(([k, v]) => [k, Buffer.from(String(v))])) };
 const keyBytes = Buffer.from('customer-42');
 const kafkajsPartition = Partitioners.DefaultPartitioner();
@@ -78,15 +79,15 @@ results.push(
     { name: 'encodeKafkaRecord (binary)', role: 'ours', fn: () => encodeKafkaRecord(sample) },
     { name: 'encodeKafkaRecord (structured)', role: 'ours', fn: () => encodeKafkaRecord(sample, { mode: 'structured' }) },
     { name: 'Buffer.from(JSON.stringify(data))', role: 'floor', fn: () => Buffer.from(JSON.stringify(sample.data)) },
-  ])),
+  ], micro)),
   ...(await measureMicro('codec: decode one record', [
     { name: 'decodeKafkaRecord (binary)', role: 'ours', fn: () => decodeKafkaRecord(received) },
     { name: 'JSON.parse(value.toString())', role: 'floor', fn: () => JSON.parse(received.value!.toString()) as unknown },
-  ])),
+  ], micro)),
   ...(await measureMicro('partitioner: murmur2 of a key', [
     { name: 'murmur2 (@iap/kafka)', role: 'ours', fn: () => murmur2(keyBytes) },
     { name: 'kafkajs DefaultPartitioner', role: 'peer', fn: () => kafkajsPartition({ topic: 't', partitionMetadata, message: { key: keyBytes, value: null } }) },
-  ])),
+  ], micro)),
 );
 
 // topics

@@ -163,6 +163,12 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
   };
 
   const shouldStop = (batch: ConsumerBatch): boolean => closing || !batch.isRunning() || batch.isStale();
+  /**
+   * Per-record check. Staleness (a pending seek) is checked when a batch starts and during waits,
+   * not per record: only this runner seeks, and it stops the batch when it does (kafkajs' isStale()
+   * builds a JSON key per call, a measurable cost at tens of thousands of records per second).
+   */
+  const stopRequested = (batch: ConsumerBatch): boolean => closing || !batch.isRunning();
 
   /** Sleeps `ms` on the clock in heartbeat-sized slices, heartbeating after each; false when the batch must stop. */
   const waitHeartbeating = async (batch: ConsumerBatch, ms: number): Promise<boolean> => {
@@ -468,7 +474,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
     let lastDone: string | undefined;
     let pause: BatchResult['pause'];
     for (const message of batch.messages) {
-      if (shouldStop(batch)) break;
+      if (stopRequested(batch)) break;
       if (state.completedAhead.size > 0 && state.completedAhead.delete(message.offset)) {
         lastDone = message.offset;
         continue;
@@ -501,7 +507,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
         continue;
       }
       while (running.size >= config.keyConcurrency && !stopped) await new Promise<void>((resolve) => (wakeDispatcher = resolve));
-      if (stopped || shouldStop(batch)) break;
+      if (stopped || stopRequested(batch)) break;
       // records without a key have no order to keep: each is its own lane
       const lane = message.key === null ? `\u0000${index}` : message.key.toString('latin1');
       const previous = lanes.get(lane);
@@ -553,7 +559,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
 
   const eachBatch = async (batch: ConsumerBatch): Promise<void> => {
     const route = routes.get(batch.topic);
-    if (route === undefined || closing || batch.messages.length === 0) return;
+    if (route === undefined || closing || batch.messages.length === 0 || batch.isStale()) return;
     const state = partitionState(batch.topic, batch.partition);
     if (state.resumeTimer !== undefined) return; // paused: a batch fetched before the pause
     const scope: BatchScope = { batch, route, attributes: { topic: batch.topic, partition: batch.partition } };

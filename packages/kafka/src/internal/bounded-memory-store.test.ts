@@ -38,7 +38,7 @@ describe('createBoundedMemoryIdempotencyStore', () => {
 
   it('when full, evicts the oldest completed records first and never a running claim', async () => {
     const clock = new ManualClock(0);
-    const store = createBoundedMemoryIdempotencyStore({ maxEntries: 3, clock });
+    const store = createBoundedMemoryIdempotencyStore({ maxEntries: 3, clock }); // evicts one at a time
     const running = await store.claim('running', { leaseMs: 100_000 });
     for (const key of ['c1', 'c2']) {
       const claim = await store.claim(key, lease);
@@ -49,5 +49,20 @@ describe('createBoundedMemoryIdempotencyStore', () => {
     expect(await store.get('c1')).toBeUndefined();
     expect(await store.get('c2')).toMatchObject({ state: 'completed' });
     expect(running.status).toBe('claimed');
+  });
+
+  it('evicts a tenth of a full store at once and keeps the newest records', async () => {
+    const clock = new ManualClock(0);
+    const store = createBoundedMemoryIdempotencyStore({ maxEntries: 100, clock });
+    for (let i = 0; i < 250; i++) {
+      const claim = await store.claim(`k${i}`, lease);
+      if (claim.status === 'claimed') await store.complete(`k${i}`, claim.token, ttl);
+    }
+    let kept = 0;
+    for (let i = 0; i < 250; i++) if ((await store.get(`k${i}`)) !== undefined) kept++;
+    expect(kept).toBeLessThanOrEqual(100);
+    expect(kept).toBeGreaterThanOrEqual(90);
+    expect(await store.get('k249')).toMatchObject({ state: 'completed' });
+    expect(await store.get('k0')).toBeUndefined();
   });
 });
