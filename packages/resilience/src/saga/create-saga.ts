@@ -12,10 +12,24 @@ import { isSagaActive } from './saga-status.js';
 import type { SagaStepDefinition } from './saga-step.js';
 import type { SagaRecord, SagaStore } from './saga-store.js';
 
-/** The results type of a saga without steps. */
+/**
+ * The results type of a saga without steps.
+ *
+ * @example
+ * ```ts
+ * const saga: Saga<Order, EmptySagaResults> = createSaga<Order>('order');
+ * ```
+ */
 export type EmptySagaResults = Record<never, never>;
 
-/** Options of {@link Saga.run}. */
+/**
+ * Options of {@link Saga.run}.
+ *
+ * @example
+ * ```ts
+ * await saga.run(input, { sagaId: `order-${input.orderId}`, deadlineMs: 60_000, signal: shutdown.signal });
+ * ```
+ */
 export interface SagaRunOptions {
   /**
    * Identifies the run. Starting the same `sagaId` again returns the same run (its result, or the
@@ -39,7 +53,14 @@ export interface SagaRunOptions {
   deadlineMs?: number;
 }
 
-/** Options of {@link Saga.resume}. */
+/**
+ * Options of {@link Saga.resume}.
+ *
+ * @example
+ * ```ts
+ * setInterval(() => void saga.resume({ concurrency: 8 }).catch(log.error), 30_000).unref();
+ * ```
+ */
 export interface SagaResumeOptions {
   /** @defaultValue the saga's `store` option */
   store?: SagaStore;
@@ -57,13 +78,27 @@ export interface SagaResumeOptions {
   limit?: number;
 }
 
-/** Options of {@link Saga.get}. */
+/**
+ * Options of {@link Saga.get}.
+ *
+ * @example
+ * ```ts
+ * const result = await saga.get('order-o-42', { store });
+ * ```
+ */
 export interface SagaGetOptions {
   /** @defaultValue the saga's `store` option */
   store?: SagaStore;
 }
 
-/** Options of the operator calls {@link Saga.retry}, {@link Saga.skip} and {@link Saga.markResolved}. */
+/**
+ * Options of the operator calls {@link Saga.retry}, {@link Saga.skip} and {@link Saga.markResolved}.
+ *
+ * @example
+ * ```ts
+ * await saga.retry('order-o-42', { note: 'provider back up (ops-123)' });
+ * ```
+ */
 export interface SagaOperatorOptions {
   /** @defaultValue the saga's `store` option */
   store?: SagaStore;
@@ -73,7 +108,14 @@ export interface SagaOperatorOptions {
   note?: string;
 }
 
-/** Builds the steps of a parallel group (see {@link Saga.parallel}). */
+/**
+ * Builds the steps of a parallel group (see {@link Saga.parallel}).
+ *
+ * @example
+ * ```ts
+ * saga.parallel((group) => group.step({ name: 'charge', action: charge }).step({ name: 'points', action: addPoints }));
+ * ```
+ */
 export interface SagaParallelGroup<TInput, TResults, TAdded> {
   /** Adds a step to the group; its action sees the results of the steps before the group. */
   step<const TName extends string, TResult>(
@@ -87,6 +129,12 @@ export interface SagaParallelGroup<TInput, TResults, TAdded> {
  *
  * @typeParam TInput - the saga input (JSON-serialisable).
  * @typeParam TResults - results of the steps, by step name.
+ *
+ * @example
+ * ```ts
+ * const saga = createSaga<Order>('order', { store }).step(reserve).step(charge);
+ * const off = saga.on('stepFailed', (e) => log.warn({ sagaId: e.sagaId, step: e.step }, 'saga step failed'));
+ * ```
  */
 export interface Saga<TInput, TResults> extends TypedEventSource<SagaEvents> {
   readonly name: string;

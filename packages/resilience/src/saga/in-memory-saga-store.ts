@@ -29,7 +29,15 @@ interface MutableRun {
   checkpoints: SagaCheckpoint[];
 }
 
-/** A {@link SagaStore} kept in memory, with {@link InMemorySagaStore.size} for tests. */
+/**
+ * A {@link SagaStore} kept in memory, with {@link InMemorySagaStore.size} for tests.
+ *
+ * @example
+ * ```ts
+ * const store = createInMemorySagaStore();
+ * expect(store.size).toBe(0);
+ * ```
+ */
 export interface InMemorySagaStore extends SagaStore {
   /** Number of saga runs held. */
   readonly size: number;

@@ -1,9 +1,23 @@
 import type { SagaStatus } from './saga-status.js';
 
-/** Whether an event concerns a step's action or its compensation. */
+/**
+ * Whether an event concerns a step's action or its compensation.
+ *
+ * @example
+ * ```ts
+ * saga.on('stepStarted', (e) => e.phase === 'compensation' && metrics.count('saga.compensations'));
+ * ```
+ */
 export type SagaPhase = 'action' | 'compensation';
 
-/** Fields every saga event carries. */
+/**
+ * Fields every saga event carries.
+ *
+ * @example
+ * ```ts
+ * saga.on('sagaFinished', ({ sagaId, sagaName, status }) => log.info({ sagaId, sagaName, status }, 'saga finished'));
+ * ```
+ */
 export interface SagaEventBase {
   readonly sagaId: string;
   readonly sagaName: string;
@@ -13,6 +27,11 @@ export interface SagaEventBase {
  * Typed events of a saga, for logs, metrics and traces (subscribe with `saga.on(name, listener)`).
  * Listeners run synchronously and must not throw (errors go to `onListenerError`). Payloads carry
  * ids, names, counts and errors, never inputs or results.
+ *
+ * @example
+ * ```ts
+ * saga.on('stepRetrying', (e) => log.warn({ sagaId: e.sagaId, step: e.step, attempt: e.attempt, delayMs: e.delayMs }, 'retrying'));
+ * ```
  */
 export interface SagaEvents {
   /** A worker started (or took over) driving a saga. */

@@ -1,6 +1,13 @@
 import { ErrorCode, IapError } from '@iap/core';
 
-/** An error as the saga log stores it: name, message and, for IapErrors, code and retryable. */
+/**
+ * An error as the saga log stores it: name, message and, for IapErrors, code and retryable.
+ *
+ * @example
+ * ```ts
+ * const { name, message, code } = JSON.parse(checkpoint.errorJson!) as StoredError;
+ * ```
+ */
 export interface StoredError {
   readonly name: string;
   readonly message: string;

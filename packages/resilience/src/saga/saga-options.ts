@@ -12,7 +12,14 @@ import {
 import { invalidOptions } from './saga-errors.js';
 import type { SagaStore } from './saga-store.js';
 
-/** Options of {@link createSaga}. */
+/**
+ * Options of {@link createSaga}.
+ *
+ * @example
+ * ```ts
+ * createSaga('place-order', { store, leaseMs: 15_000, retry: { maxAttempts: 5 }, clock: new ManualClock(0) });
+ * ```
+ */
 export interface SagaOptions {
   /**
    * Store used by `run`, `resume` and the operator calls when they are not given one.

@@ -4,7 +4,14 @@ import type { SagaState } from './saga-state.js';
 import type { SagaStatus } from './saga-status.js';
 import type { SagaSummary } from './saga-store.js';
 
-/** A step that failed, with its error. */
+/**
+ * A step that failed, with its error.
+ *
+ * @example
+ * ```ts
+ * if (result.compensationFailure) alert(`undo of ${result.compensationFailure.step} failed: ${result.compensationFailure.error.message}`);
+ * ```
+ */
 export interface SagaStepFailure {
   readonly step: string;
   /** Code `SAGA_STEP_FAILED` (or `SAGA_DEADLINE`); `cause` is the original error or its stored form. */
@@ -15,6 +22,12 @@ export interface SagaStepFailure {
  * The outcome of a saga. `run()` returns it once the saga is `completed`, `compensated`, `failed`
  * or `compensation_failed` (or was already `resolved`); `get()` may also show `running` or
  * `compensating`.
+ *
+ * @example
+ * ```ts
+ * const result = await saga.run(input, { sagaId });
+ * if (result.status === 'compensated') notifyCustomer(result.failedStep, result.error?.message);
+ * ```
  */
 export interface SagaResult<TResults> {
   readonly sagaId: string;

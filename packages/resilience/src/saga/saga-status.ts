@@ -12,6 +12,11 @@
  *
  * `running` and `compensating` are active (a worker holds or will take the lease);
  * `failed` and `compensation_failed` wait for an operator; the rest are final.
+ *
+ * @example
+ * ```ts
+ * const stuck = await store.list({ status: 'compensation_failed' satisfies SagaStatus });
+ * ```
  */
 export type SagaStatus = 'running' | 'compensating' | 'completed' | 'compensated' | 'failed' | 'compensation_failed' | 'resolved';
 

@@ -1,6 +1,13 @@
 import type { IapError, RetryPolicyOptions } from '@iap/core';
 
-/** What a step's action receives. */
+/**
+ * What a step's action receives.
+ *
+ * @example
+ * ```ts
+ * action: ({ input, results, idempotencyKey, signal }) => payments.charge(input.amount, results.reserve.id, { idempotencyKey, signal })
+ * ```
+ */
 export interface SagaStepContext<TInput, TResults> {
   readonly sagaId: string;
   readonly sagaName: string;
@@ -24,7 +31,14 @@ export interface SagaStepContext<TInput, TResults> {
   readonly signal: AbortSignal;
 }
 
-/** What a step's compensation receives. */
+/**
+ * What a step's compensation receives.
+ *
+ * @example
+ * ```ts
+ * compensate: ({ result, idempotencyKey }) => payments.refund(result.chargeId, { idempotencyKey: `${idempotencyKey}:refund` })
+ * ```
+ */
 export interface SagaCompensationContext<TInput, TResult> {
   readonly sagaId: string;
   readonly sagaName: string;
@@ -47,6 +61,11 @@ export interface SagaCompensationContext<TInput, TResult> {
  * @typeParam TResults - results of the earlier steps, by step name.
  * @typeParam TName - this step's name (a literal type).
  * @typeParam TResult - what the action returns; must be JSON-serialisable (it is checkpointed).
+ *
+ * @example
+ * ```ts
+ * saga.step({ name: 'charge', action: ({ input, idempotencyKey }) => pay(input, idempotencyKey), compensate: ({ result }) => refund(result.id), retry: { maxAttempts: 5 }, timeoutMs: 5_000 });
+ * ```
  */
 export interface SagaStepDefinition<TInput, TResults, TName extends string, TResult> {
   /** Unique within the saga; part of the idempotency key. 1 to 200 characters, no control characters. */

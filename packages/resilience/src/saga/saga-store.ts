@@ -10,6 +10,11 @@ import type { SagaStatus } from './saga-status.js';
  * - `compensation_skipped`: an operator skipped a failed compensation;
  * - `operator_retry`: an operator asked to retry a `failed` or `compensation_failed` saga;
  * - `resolved`: an operator marked the saga as handled by hand (`note`).
+ *
+ * @example
+ * ```ts
+ * const failures = record.checkpoints.filter((c) => c.kind === 'step_failed');
+ * ```
  */
 export type SagaCheckpointKind =
   | 'step_completed'
@@ -21,7 +26,14 @@ export type SagaCheckpointKind =
   | 'operator_retry'
   | 'resolved';
 
-/** One entry of a saga's checkpoint log, as written by the orchestrator. JSON fields are opaque text. */
+/**
+ * One entry of a saga's checkpoint log, as written by the orchestrator. JSON fields are opaque text.
+ *
+ * @example
+ * ```ts
+ * await store.checkpoint(sagaId, { owner, expectedVersion, now, leaseExpiresAt, entries: [{ seq: 1, kind: 'step_completed', step: 'reserve', resultJson: '{}', errorJson: undefined, attempts: 1, note: undefined }] });
+ * ```
+ */
 export interface SagaCheckpointInput {
   /** Position in the saga's log, from 1, assigned by the lease holder. */
   readonly seq: number;
@@ -38,13 +50,27 @@ export interface SagaCheckpointInput {
   readonly note: string | undefined;
 }
 
-/** A stored checkpoint: the input plus the time it was written. */
+/**
+ * A stored checkpoint: the input plus the time it was written.
+ *
+ * @example
+ * ```ts
+ * for (const c of record.checkpoints) console.log(c.seq, c.kind, c.step, new Date(c.at).toISOString());
+ * ```
+ */
 export interface SagaCheckpoint extends SagaCheckpointInput {
   /** Milliseconds since the epoch, from the writer's clock. */
   readonly at: number;
 }
 
-/** A saga run as a store keeps it (without its log). */
+/**
+ * A saga run as a store keeps it (without its log).
+ *
+ * @example
+ * ```ts
+ * for (const s of await store.list({ status: 'running' })) console.log(s.sagaId, s.leaseOwner, s.leaseExpiresAt);
+ * ```
+ */
 export interface SagaSummary {
   readonly sagaId: string;
   readonly sagaName: string;
@@ -66,14 +92,29 @@ export interface SagaSummary {
   readonly updatedAt: number;
 }
 
-/** A saga run with its input and checkpoint log (ordered by `seq`). */
+/**
+ * A saga run with its input and checkpoint log (ordered by `seq`).
+ *
+ * @example
+ * ```ts
+ * const record = await store.get('order-o-42');
+ * console.log(record?.status, record?.checkpoints.length);
+ * ```
+ */
 export interface SagaRecord extends SagaSummary {
   /** JSON text of the saga input. */
   readonly inputJson: string;
   readonly checkpoints: readonly SagaCheckpoint[];
 }
 
-/** Input of {@link SagaStore.create}. */
+/**
+ * Input of {@link SagaStore.create}.
+ *
+ * @example
+ * ```ts
+ * await store.create({ sagaId, sagaName: 'order', inputJson: '{}', owner: 'w1', now, leaseExpiresAt: now + 30_000, deadlineAt: undefined });
+ * ```
+ */
 export interface SagaCreateInput {
   readonly sagaId: string;
   readonly sagaName: string;
@@ -85,13 +126,27 @@ export interface SagaCreateInput {
   readonly deadlineAt: number | undefined;
 }
 
-/** Result of {@link SagaStore.create}: the new record, or the one that already had this id. */
+/**
+ * Result of {@link SagaStore.create}: the new record, or the one that already had this id.
+ *
+ * @example
+ * ```ts
+ * const { created, record } = await store.create(input);
+ * ```
+ */
 export interface SagaCreateResult {
   readonly created: boolean;
   readonly record: SagaRecord;
 }
 
-/** Input of {@link SagaStore.acquire}. */
+/**
+ * Input of {@link SagaStore.acquire}.
+ *
+ * @example
+ * ```ts
+ * await store.acquire(sagaId, { owner: 'w2', now, leaseExpiresAt: now + 30_000, statuses: ['running', 'compensating'] });
+ * ```
+ */
 export interface SagaAcquireInput {
   readonly owner: string;
   readonly now: number;
@@ -100,12 +155,27 @@ export interface SagaAcquireInput {
   readonly statuses: readonly SagaStatus[];
 }
 
-/** Result of {@link SagaStore.acquire}: the record with the new lease, or why not (the current record, if any). */
+/**
+ * Result of {@link SagaStore.acquire}: the record with the new lease, or why not (the current record, if any).
+ *
+ * @example
+ * ```ts
+ * const attempt = await store.acquire(sagaId, input);
+ * if (!attempt.acquired) console.log('held by', attempt.record?.leaseOwner);
+ * ```
+ */
 export type SagaAcquireResult =
   | { readonly acquired: true; readonly record: SagaRecord }
   | { readonly acquired: false; readonly record: SagaRecord | undefined };
 
-/** Input of {@link SagaStore.claim}. */
+/**
+ * Input of {@link SagaStore.claim}.
+ *
+ * @example
+ * ```ts
+ * const [record] = await store.claim({ sagaName: 'order', owner: 'w2', now, leaseExpiresAt: now + 30_000, limit: 1 });
+ * ```
+ */
 export interface SagaClaimInput {
   readonly sagaName: string;
   readonly owner: string;
@@ -115,7 +185,14 @@ export interface SagaClaimInput {
   readonly limit: number;
 }
 
-/** Input of {@link SagaStore.checkpoint}: a fenced write by the lease holder. */
+/**
+ * Input of {@link SagaStore.checkpoint}: a fenced write by the lease holder.
+ *
+ * @example
+ * ```ts
+ * const version = await store.checkpoint(sagaId, { owner: 'w1', expectedVersion: 3, now, entries: [], leaseExpiresAt: now + 30_000 });
+ * ```
+ */
 export interface SagaCheckpointWrite {
   readonly owner: string;
   /** The version the writer last saw; the write fails with `LEASE_LOST` when it changed. */
@@ -131,7 +208,14 @@ export interface SagaCheckpointWrite {
   readonly leaseExpiresAt: number | null;
 }
 
-/** Query of {@link SagaStore.list}. */
+/**
+ * Query of {@link SagaStore.list}.
+ *
+ * @example
+ * ```ts
+ * const page = await store.list({ sagaName: 'order', status: 'failed', limit: 50, afterSagaId: previous.at(-1)?.sagaId });
+ * ```
+ */
 export interface SagaListQuery {
   readonly status?: SagaStatus;
   readonly sagaName?: string;

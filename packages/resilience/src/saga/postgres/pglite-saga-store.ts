@@ -3,7 +3,14 @@ import { sagaTables } from './saga-tables.js';
 import { pgliteExecutor, type PGliteLike } from './sql-executor.js';
 import { createSqlSagaStore, type SqlSagaStore } from './sql-saga-store.js';
 
-/** Options of {@link createPGliteSagaStore}. */
+/**
+ * Options of {@link createPGliteSagaStore}.
+ *
+ * @example
+ * ```ts
+ * createPGliteSagaStore({ db: await PGlite.create('./data/sagas'), schema: 'sagas' });
+ * ```
+ */
 export interface PGliteSagaStoreOptions {
   /** A PGlite instance (the store never closes it: it is yours, and may be shared with your own tables). */
   db: PGliteLike;

@@ -3,7 +3,14 @@ import { sagaTables } from './saga-tables.js';
 import { pgPoolExecutor, type PgPoolLike } from './sql-executor.js';
 import { createSqlSagaStore, type SqlSagaStore } from './sql-saga-store.js';
 
-/** Options of {@link createPostgresSagaStore}. */
+/**
+ * Options of {@link createPostgresSagaStore}.
+ *
+ * @example
+ * ```ts
+ * createPostgresSagaStore({ pool, schema: 'orders', tablePrefix: 'iap_' });
+ * ```
+ */
 export interface PostgresSagaStoreOptions {
   /** A `pg.Pool` (the store never ends it: the pool is yours). */
   pool: PgPoolLike;

@@ -59,7 +59,14 @@ export const SAGA_MIGRATIONS: readonly SagaMigration[] = Object.freeze([
  */
 export const SAGA_SCHEMA_VERSION: number = SAGA_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
 
-/** Options of {@link sagaMigrationSql}. */
+/**
+ * Options of {@link sagaMigrationSql}.
+ *
+ * @example
+ * ```ts
+ * sagaMigrationSql({ schema: 'orders', tablePrefix: 'iap_' });
+ * ```
+ */
 export interface SagaMigrationSqlOptions {
   /** @defaultValue `'public'` */
   schema?: string;

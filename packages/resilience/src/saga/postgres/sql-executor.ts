@@ -1,14 +1,36 @@
-/** What a query returns, as far as the saga stores need it (`pg` and PGlite results both fit). */
+/**
+ * What a query returns, as far as the saga stores need it (`pg` and PGlite results both fit).
+ *
+ * @example
+ * ```ts
+ * const { rows } = await pool.query('SELECT 1 AS one');
+ * ```
+ */
 export interface SqlQueryResult {
   readonly rows: readonly unknown[];
 }
 
-/** Anything that runs a parameterised query: a `pg` Pool, PoolClient or Client, a PGlite instance or transaction. */
+/**
+ * Anything that runs a parameterised query: a `pg` Pool, PoolClient or Client, a PGlite instance or transaction.
+ *
+ * @example
+ * ```ts
+ * const queryable: SqlQueryable = pool; // a pg Pool, Client or PoolClient, or a PGlite instance
+ * ```
+ */
 export interface SqlQueryable {
   query(text: string, values?: unknown[]): Promise<SqlQueryResult>;
 }
 
-/** The part of a `pg.PoolClient` the PostgreSQL saga store uses. */
+/**
+ * The part of a `pg.PoolClient` the PostgreSQL saga store uses.
+ *
+ * @example
+ * ```ts
+ * const client: PgPoolClientLike = await pool.connect();
+ * client.release();
+ * ```
+ */
 export interface PgPoolClientLike extends SqlQueryable {
   release(error?: Error | boolean): void;
 }
@@ -16,12 +38,24 @@ export interface PgPoolClientLike extends SqlQueryable {
 /**
  * The part of a `pg.Pool` the PostgreSQL saga store uses (typed structurally so `pg` stays an
  * optional peer: its types are not needed to use the store).
+ *
+ * @example
+ * ```ts
+ * const pool: PgPoolLike = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
  */
 export interface PgPoolLike extends SqlQueryable {
   connect(): Promise<PgPoolClientLike>;
 }
 
-/** The part of a PGlite instance the PGlite saga store uses. */
+/**
+ * The part of a PGlite instance the PGlite saga store uses.
+ *
+ * @example
+ * ```ts
+ * const db: PGliteLike = await PGlite.create();
+ * ```
+ */
 export interface PGliteLike extends SqlQueryable {
   transaction<T>(callback: (tx: SqlQueryable) => Promise<T>): Promise<T>;
 }

@@ -19,7 +19,15 @@ import { SAGA_MIGRATIONS, SAGA_SCHEMA_VERSION } from './saga-migrations.js';
 import type { SagaTables } from './saga-tables.js';
 import type { SqlExecutor } from './sql-executor.js';
 
-/** What `migrate()` did. */
+/**
+ * What `migrate()` did.
+ *
+ * @example
+ * ```ts
+ * const { applied, version } = await store.migrate();
+ * if (applied.length > 0) log.info({ applied, version }, 'saga tables migrated');
+ * ```
+ */
 export interface SagaMigrationResult {
   /** Versions applied by this call (empty when the schema was up to date). */
   readonly applied: readonly number[];
@@ -27,7 +35,16 @@ export interface SagaMigrationResult {
   readonly version: number;
 }
 
-/** A {@link SagaStore} in PostgreSQL (or PGlite), with its schema migrations. */
+/**
+ * A {@link SagaStore} in PostgreSQL (or PGlite), with its schema migrations.
+ *
+ * @example
+ * ```ts
+ * const store = createPostgresSagaStore({ pool });
+ * await store.migrate();
+ * await pool.query(`SELECT saga_id, status FROM ${store.tables.runs} WHERE status = 'compensation_failed'`);
+ * ```
+ */
 export interface SqlSagaStore extends SagaStore {
   /**
    * Creates or upgrades the saga tables: idempotent, safe to call from several processes at once
