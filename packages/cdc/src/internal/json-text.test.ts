@@ -44,10 +44,10 @@ describe('parseJsonText (hybrid: native JSON.parse plus exact literals)', () => 
   it('gives the exact text of long and trailing-zero fractions by path, on demand', () => {
     const { value, exact } = parseJsonText('{"a":3.540,"b":123456789876543212345678987654321.110,"c":1.5,"d":[1.0]}', LOSSLESS);
     expect(value).toEqual({ a: 3.54, b: Number('123456789876543212345678987654321.110'), c: 1.5, d: [1] });
-    expect(exact?.lookup([], 'a', false)).toBe('3.540');
-    expect(exact?.lookup([], 'b', false)).toBe('123456789876543212345678987654321.110');
-    expect(exact?.lookup([], 'c', false)).toBeUndefined(); // a double holds 1.5 exactly
-    expect(exact?.lookup(['d'], 0, false)).toBe('1.0');
+    expect(exact?.lookup([], 'a')).toBe('3.540');
+    expect(exact?.lookup([], 'b')).toBe('123456789876543212345678987654321.110');
+    expect(exact?.lookup([], 'c')).toBeUndefined(); // a double holds 1.5 exactly
+    expect(exact?.lookup(['d'], 0)).toBe('1.0');
   });
 
   it('collects literal paths through nesting, arrays, escaped keys and strings that look like numbers', () => {
@@ -61,8 +61,8 @@ describe('parseJsonText (hybrid: native JSON.parse plus exact literals)', () => 
 
   it('a text parsed under a base path answers only for paths under it', () => {
     const { exact } = parseJsonText('{"after":{"price":10.50}}', LOSSLESS, ['payload']);
-    expect(exact?.lookup(['payload', 'after'], 'price', false)).toBe('10.50');
-    expect(exact?.lookup(['after'], 'price', false)).toBeUndefined();
+    expect(exact?.lookup(['payload', 'after'], 'price')).toBe('10.50');
+    expect(exact?.lookup(['after'], 'price')).toBeUndefined();
   });
 
   it('ignores digits inside strings, including escaped quotes', () => {
@@ -171,7 +171,7 @@ describe('parseJsonText (hybrid: native JSON.parse plus exact literals)', () => 
         const json = `{"v":${text}}`;
         const hybrid = parseJsonText(json, LOSSLESS);
         expect((hybrid.value as { v: number }).v).toBe(Number(text));
-        const recorded = hybrid.exact?.lookup([], 'v', false);
+        const recorded = hybrid.exact?.lookup([], 'v');
         expect(recorded).toBe(literalNeedsText(text) ? text : undefined);
         // recorded exactly when a double would distort the text
         if (recorded !== undefined) expect(recorded).toBe(text);

@@ -17,8 +17,6 @@ export interface JsonTextOptions {
  */
 export class ExactLiterals {
   private table: LiteralTable | undefined;
-  private mayHaveLong: boolean | undefined;
-  private mayHaveTrailingZero: boolean | undefined;
 
   constructor(
     private readonly text: string,
@@ -27,19 +25,11 @@ export class ExactLiterals {
   ) {}
 
   /**
-   * The literal at `path` + `key` (a path from the message root), or undefined when the `number`'s
-   * shortest form has the same value (and, unless `scaleKnown`, the same trailing zeros), or the
-   * path is outside this text.
+   * The literal at `path` + `key` (a path from the message root), or undefined when the literal
+   * has at most 15 mantissa characters and no trailing fraction zero (its `number`'s shortest form
+   * is then the same text), or the path is outside this text.
    */
-  lookup(path: readonly (string | number)[], key: string | number, scaleKnown: boolean): string | undefined {
-    // cheap native pre-checks: without a long mantissa (or, when the scale is unknown, a trailing
-    // zero) anywhere in the text, every number's shortest form is its exact value
-    this.mayHaveLong ??= MAYBE_LONG_LITERAL.test(this.text);
-    if (!this.mayHaveLong) {
-      if (scaleKnown) return undefined;
-      this.mayHaveTrailingZero ??= MAYBE_TRAILING_ZERO.test(this.text);
-      if (!this.mayHaveTrailingZero) return undefined;
-    }
+  lookup(path: readonly (string | number)[], key: string | number): string | undefined {
     for (let i = 0; i < this.basePath.length; i++) if (path[i] !== this.basePath[i]) return undefined;
     this.table ??= collectExactLiterals(this.text);
     return this.table.get(pathKey(path.slice(this.basePath.length), key));
@@ -61,10 +51,7 @@ const NUMBER_AFTER_KEY = /[ \t\r\n]*:[ \t\r\n]*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?
 const INTEGER_LIKE_KEY = /^(?:0|[1-9][0-9]*)$/;
 /** Keys whose JSON text is the key in quotes (no escaping needed). */
 const PLAIN_KEY = /^[A-Za-z0-9_.$-]*$/;
-/** A mantissa of 16+ characters somewhere in the text (maybe inside a string). */
-const MAYBE_LONG_LITERAL = /[0-9.]{16}/;
-/** A fraction ending in 0 somewhere in the text (maybe inside a string). */
-const MAYBE_TRAILING_ZERO = /\.[0-9]*0(?![0-9])/;
+
 
 /**
  * Parses a JSON text. Lossless mode keeps integers beyond 2^53 as exact `bigint`s, while the native

@@ -6,19 +6,37 @@ const MAX_CACHED_TABLES = 1024;
 
 /**
  * Row plans for schemaless messages, from the `columnTypes` option (cached per table) merged over
- * the column types a message names itself (Canal `mysqlType`, wal2json types).
+ * the column types a message names itself (Canal `mysqlType`, wal2json types; cached per table and
+ * type signature, both bounded).
  */
 export class TablePlans {
   private readonly cache = new Map<string, { readonly types: Readonly<Record<string, ColumnType>>; readonly plan: RowPlan } | undefined>();
+  private readonly messagePlans = new Map<string, RowPlan>();
 
   constructor(private readonly options: ResolvedParserOptions) {}
 
-  /** The plan for a table, or undefined when nothing is known about its columns. */
-  planFor(database: string | null, schema: string | null, table: string | null, messageTypes?: Readonly<Record<string, ColumnType>>): RowPlan | undefined {
+  /**
+   * The plan for a table, or undefined when nothing is known about its columns. Column types a
+   * message names itself come as a `signature` (the names and types as one string, the cache key)
+   * and a function that maps them, called only when that signature is new.
+   */
+  planFor(
+    database: string | null,
+    schema: string | null,
+    table: string | null,
+    messageTypes?: { readonly signature: string; readonly types: () => Readonly<Record<string, ColumnType>> },
+  ): RowPlan | undefined {
     const configured = this.options.hasColumnTypes ? this.configured(database, schema, table) : undefined;
-    const fromMessage = this.options.useMessageColumnTypes ? messageTypes : undefined;
-    if (fromMessage === undefined) return configured?.plan;
-    return planFromColumnTypes(configured === undefined ? fromMessage : assignOwn({}, fromMessage, configured.types));
+    if (messageTypes === undefined || !this.options.useMessageColumnTypes) return configured?.plan;
+    const cacheKey = `${database ?? ''}\u0000${schema ?? ''}\u0000${table ?? ''}\u0000${messageTypes.signature}`;
+    let plan = this.messagePlans.get(cacheKey);
+    if (plan === undefined) {
+      const fromMessage = messageTypes.types();
+      plan = planFromColumnTypes(configured === undefined ? fromMessage : assignOwn({}, fromMessage, configured.types));
+      if (this.messagePlans.size >= MAX_CACHED_TABLES) this.messagePlans.clear();
+      this.messagePlans.set(cacheKey, plan);
+    }
+    return plan;
   }
 
   private configured(database: string | null, schema: string | null, table: string | null): { readonly types: Readonly<Record<string, ColumnType>>; readonly plan: RowPlan } | undefined {

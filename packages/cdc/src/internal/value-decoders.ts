@@ -130,8 +130,8 @@ function decimalFromBase64(text: string, scale: number, context: DecodeContext, 
 }
 
 /** The exact text of a JSON number: its literal in the message text, else the shortest round-trip form. */
-function numberText(value: number, context: DecodeContext, path: Path, key: string | number, scaleKnown: boolean): string {
-  return context.exact?.lookup(path, key, scaleKnown) ?? String(value);
+function numberText(value: number, context: DecodeContext, path: Path, key: string | number): string {
+  return context.exact?.lookup(path, key) ?? String(value);
 }
 
 /** `Decimal` (schema `scale`); strings are base64 bytes when `encoding` is `'base64'`, else decimal text. */
@@ -146,7 +146,7 @@ export function decimalDecoder(scale: number | undefined, encoding: 'base64' | '
     }
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) return invalidValue(context, path, key, 'is not a finite number');
-      return decimalFromText(numberText(value, context, path, key, scale !== undefined), scale, context, path, key);
+      return decimalFromText(numberText(value, context, path, key), scale, context, path, key);
     }
     if (typeof value === 'bigint') {
       const scaled = scale !== undefined && scale > 0 ? value * 10n ** BigInt(scale) : value;

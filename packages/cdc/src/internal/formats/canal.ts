@@ -10,17 +10,27 @@ import { decodeRow, setOwn } from '../value-decoders.js';
 
 const OPERATIONS: Readonly<Record<string, ChangeOperation>> = { INSERT: 'insert', UPDATE: 'update', DELETE: 'delete' };
 
-function messageColumnTypes(context: DecodeContext, message: JsonObject, path: Path): Record<string, ColumnType> | undefined {
+/** Canal's `mysqlType` as a type signature and the column types it implies (mapped lazily). */
+function messageColumnTypes(context: DecodeContext, message: JsonObject, path: Path): { signature: string; types: () => Record<string, ColumnType> } | undefined {
   const mysqlType = optionalObject(context, message, 'mysqlType', path);
   if (mysqlType === null) return undefined;
-  const types: Record<string, ColumnType> = {};
+  let signature = '';
   for (const column of Object.keys(mysqlType)) {
     const name = mysqlType[column];
     if (typeof name !== 'string') return fail(context, 'invalid-field', child(child(path, 'mysqlType'), column), 'must be a MySQL type name');
-    const type = mysqlColumnType(name);
-    if (type !== undefined) setOwn(types, column, type);
+    signature += `${column}\u0001${name}\u0002`;
   }
-  return types;
+  return {
+    signature,
+    types: () => {
+      const types: Record<string, ColumnType> = {};
+      for (const column of Object.keys(mysqlType)) {
+        const type = mysqlColumnType(mysqlType[column] as string);
+        if (type !== undefined) setOwn(types, column, type);
+      }
+      return types;
+    },
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ import type { FormatInput } from '../format-input.js';
 import { parsePgLsn } from '../pg-lsn.js';
 import { postgresColumnType } from '../sql-column-types.js';
 import { parseIsoTimestamp } from '../temporal-format.js';
-import { assignOwn, decodeCell, setOwn, type RowPlan } from '../value-decoders.js';
+import { decodeCell, setOwn, type RowPlan } from '../value-decoders.js';
 
 const V1_OPERATIONS: Readonly<Record<string, ChangeOperation>> = { insert: 'insert', update: 'update', delete: 'delete' };
 const V2_OPERATIONS: Readonly<Record<string, ChangeOperation>> = { I: 'insert', U: 'update', D: 'delete' };
@@ -44,15 +44,28 @@ function lsnPosition(context: DecodeContext, message: JsonObject, field: string,
   return { type: 'postgres', lsn, sequence: null };
 }
 
-function typeMap(context: DecodeContext, names: readonly string[], types: readonly string[] | null, path: Path, field: string): Record<string, ColumnType> {
-  const map: Record<string, ColumnType> = {};
-  if (types === null) return map;
-  if (types.length !== names.length) fail(context, 'invalid-field', child(path, field), 'must have one type per column');
-  for (let i = 0; i < names.length; i++) {
-    const type = postgresColumnType(types[i]!);
-    if (type !== undefined) setOwn(map, names[i]!, type);
+/** Parallel name / type arrays as a type signature and the column types they imply (mapped lazily). */
+function arrayTypes(context: DecodeContext, groups: readonly { names: readonly string[]; types: readonly string[] | null; path: Path; field: string }[]): { signature: string; types: () => Record<string, ColumnType> } {
+  let signature = '';
+  for (const group of groups) {
+    if (group.types === null) continue;
+    if (group.types.length !== group.names.length) fail(context, 'invalid-field', child(group.path, group.field), 'must have one type per column');
+    for (let i = 0; i < group.names.length; i++) signature += `${group.names[i]!}\u0001${group.types[i]!}\u0002`;
   }
-  return map;
+  return {
+    signature,
+    types: () => {
+      const map: Record<string, ColumnType> = {};
+      for (const group of groups) {
+        if (group.types === null) continue;
+        for (let i = 0; i < group.names.length; i++) {
+          const type = postgresColumnType(group.types[i]!);
+          if (type !== undefined) setOwn(map, group.names[i]!, type);
+        }
+      }
+      return map;
+    },
+  };
 }
 
 /** A row from parallel `names` / `values` arrays (wal2json v1), decoding each cell in place. */
@@ -110,8 +123,10 @@ export function parseWal2JsonV1(input: FormatInput): ChangeEvent[] {
     const keyValues = oldKeys === null ? null : (optionalArray(context, oldKeys, 'keyvalues', oldKeysPath) ?? []);
     const pk = optionalObject(context, change, 'pk', changePath);
     const pkNames = pk === null ? null : optionalStringArray(context, pk, 'pknames', child(changePath, 'pk'));
-    const messageTypes = typeMap(context, names, types, changePath, 'columntypes');
-    if (keyNames !== null) assignOwn(messageTypes, typeMap(context, keyNames, keyTypes, oldKeysPath, 'keytypes'));
+    const messageTypes = arrayTypes(context, [
+      { names, types, path: changePath, field: 'columntypes' },
+      { names: keyNames ?? [], types: keyNames === null ? null : keyTypes, path: oldKeysPath, field: 'keytypes' },
+    ]);
     const plan = input.tables.planFor(null, schema, table, messageTypes);
     const row = names.length === 0 ? null : rowFromArrays(context, names, values, plan, child(changePath, 'columnvalues'));
     const identity = keyNames === null || keyValues === null ? null : rowFromArrays(context, keyNames, keyValues, plan, child(oldKeysPath, 'keyvalues'));
@@ -142,13 +157,30 @@ function rowFromColumns(context: DecodeContext, columns: readonly unknown[], pla
   return row;
 }
 
-function columnTypes(context: DecodeContext, columns: readonly unknown[] | null, map: Record<string, ColumnType>): void {
-  if (columns === null) return;
-  for (const column of columns) {
-    if (!isJsonObject(column) || typeof column.name !== 'string' || typeof column.type !== 'string') continue;
-    const type = postgresColumnType(column.type);
-    if (type !== undefined) setOwn(map, column.name, type);
+/** `[{name, type}]` column lists as a type signature and the column types they imply (mapped lazily). */
+function objectTypes(lists: readonly (readonly unknown[] | null)[]): { signature: string; types: () => Record<string, ColumnType> } {
+  let signature = '';
+  for (const list of lists) {
+    if (list === null) continue;
+    for (const column of list) {
+      if (isJsonObject(column) && typeof column.name === 'string' && typeof column.type === 'string') signature += `${column.name}\u0001${column.type}\u0002`;
+    }
   }
+  return {
+    signature,
+    types: () => {
+      const map: Record<string, ColumnType> = {};
+      for (const list of lists) {
+        if (list === null) continue;
+        for (const column of list) {
+          if (!isJsonObject(column) || typeof column.name !== 'string' || typeof column.type !== 'string') continue;
+          const type = postgresColumnType(column.type);
+          if (type !== undefined) setOwn(map, column.name, type);
+        }
+      }
+      return map;
+    },
+  };
 }
 
 /**
@@ -182,10 +214,7 @@ export function parseWal2JsonV2(input: FormatInput): ChangeEvent[] {
   const columns = optionalArray(context, message, 'columns', path);
   const identity = optionalArray(context, message, 'identity', path);
   const pk = optionalArray(context, message, 'pk', path);
-  const types: Record<string, ColumnType> = {};
-  columnTypes(context, columns, types);
-  columnTypes(context, identity, types);
-  const plan = input.tables.planFor(null, schema, table, types);
+  const plan = input.tables.planFor(null, schema, table, objectTypes([columns, identity]));
   const after = operation === 'delete' || columns === null ? null : rowFromColumns(context, columns, plan, child(path, 'columns'));
   const before = operation === 'insert' || identity === null ? null : rowFromColumns(context, identity, plan, child(path, 'identity'));
   const primaryKey = pk !== null ? pk.flatMap((entry) => (isJsonObject(entry) && typeof entry.name === 'string' ? [entry.name] : [])) : before === null ? null : Object.keys(before);
