@@ -33,7 +33,7 @@ export type EmptySagaResults = Record<never, never>;
 export interface SagaRunOptions {
   /**
    * Identifies the run. Starting the same `sagaId` again returns the same run (its result, or the
-   * run in progress), never a second execution. Use a business key (`order-42`).
+   * run in progress), never a second execution; the stored input wins. Use a business key (`order-42`).
    * @defaultValue a new UUIDv7
    */
   sagaId?: string;
