@@ -94,7 +94,7 @@ export interface ChangeEvent {
   readonly source: SourceInfo;
   /** When the CDC tool processed the change (Debezium `ts_ms`), in ms since the epoch. */
   readonly eventTimeMs: number | null;
-  /** The same with the precision given (`ts_ns`, `ts_us`), in ns since the epoch. */
+  /** The same in ns since the epoch, exact, when sub-millisecond precision is given (`ts_ns`, `ts_us`, ISO fractions); else null. */
   readonly eventTimeNs: bigint | null;
   /** Debezium transaction block (`id`, `total_order`, `data_collection_order`). */
   readonly transaction: TransactionBlock | null;

@@ -97,6 +97,6 @@ export interface SourceInfo {
   readonly isSnapshot: boolean;
   /** When the change was made in the database (commit time), in ms since the epoch. */
   readonly timeMs: number | null;
-  /** The same with the precision the source gave (`ts_ns`, `ts_us`, ISO micros), in ns since the epoch. */
+  /** The same in ns since the epoch, exact, when the source gives sub-millisecond precision (`ts_us`, `ts_ns`, ISO fractions beyond ms); else null. */
   readonly timeNs: bigint | null;
 }

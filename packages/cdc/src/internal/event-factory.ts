@@ -89,7 +89,7 @@ export function createSource(init: SourceInit): SourceInfo {
     snapshot,
     isSnapshot: init.isSnapshot ?? (snapshot !== null && snapshot !== 'false'),
     timeMs: init.timeMs ?? null,
-    timeNs: init.timeNs ?? (init.timeMs === undefined || init.timeMs === null ? null : BigInt(init.timeMs) * 1_000_000n),
+    timeNs: init.timeNs ?? null,
   };
 }
 

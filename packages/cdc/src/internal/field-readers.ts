@@ -102,8 +102,8 @@ export function toBigInt(value: number | bigint): bigint {
   return typeof value === 'bigint' ? value : BigInt(value);
 }
 
-/** An ISO-8601 timestamp text field as ms and exact ns since the epoch; null when absent or null. */
-export function optionalIsoTime(context: DecodeContext, object: JsonObject, key: string, path: Path): { ms: number; ns: bigint } | null {
+/** An ISO-8601 timestamp text field as ms (and exact ns when sub-millisecond) since the epoch; null when absent or null. */
+export function optionalIsoTime(context: DecodeContext, object: JsonObject, key: string, path: Path): { ms: number; ns: bigint | null } | null {
   const text = optionalString(context, object, key, path);
   if (text === null) return null;
   return parseIsoTimestamp(text) ?? fail(context, 'invalid-field', [...path, key], 'must be an ISO-8601 timestamp');

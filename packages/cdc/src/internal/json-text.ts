@@ -98,52 +98,52 @@ interface LargeNumber {
   readonly value: number;
 }
 
-interface Frame {
-  readonly node: object;
-  readonly keys: readonly string[] | null;
-  index: number;
-}
+/** Deepest nesting the recursive walk follows; deeper trees take the re-parse route. */
+const WALK_DEPTH = 64;
 
 /**
- * Numbers at or beyond 2^53 in document order (pre-order, keys in order). `orderSafe` is false
- * when the walk order may differ from the text order (an object with integer-like keys, which
- * JavaScript enumerates first) or a large number sits in an array (no key to find it by).
+ * Numbers at or beyond 2^53 in document order (pre-order, keys in order), by a recursive
+ * `for...in` walk (no allocations). `orderSafe` is false when the walk order may differ from the
+ * text order (an object with integer-like keys, which JavaScript enumerates first), a large number
+ * sits in an array (no key to find it by), or the tree is deeper than the walk goes.
  */
 function collectLargeNumbers(root: object): { sites: LargeNumber[]; orderSafe: boolean } {
-  const sites: LargeNumber[] = [];
-  let orderSafe = true;
-  const frames: Frame[] = [{ node: root, keys: Array.isArray(root) ? null : Object.keys(root), index: 0 }];
-  while (frames.length > 0) {
-    const frame = frames[frames.length - 1]!;
-    const { node, keys } = frame;
-    let value: unknown;
-    let key: string | undefined;
-    if (keys === null) {
-      const array = node as unknown[];
-      if (frame.index >= array.length) {
-        frames.pop();
-        continue;
+  const state = { sites: [] as LargeNumber[], orderSafe: true };
+  walk(root, 0, state);
+  return state;
+}
+
+function walk(node: object, depth: number, state: { sites: LargeNumber[]; orderSafe: boolean }): void {
+  if (depth > WALK_DEPTH) {
+    state.orderSafe = false;
+    return;
+  }
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const value: unknown = node[i];
+      if (typeof value === 'number') {
+        if (value >= TWO_POW_53 || value <= -TWO_POW_53) state.orderSafe = false; // in an array: no key to find it by
+      } else if (typeof value === 'object' && value !== null) {
+        walk(value, depth + 1, state);
       }
-      value = array[frame.index++];
-    } else {
-      if (frame.index >= keys.length) {
-        frames.pop();
-        continue;
-      }
-      if (frame.index === 0 && INTEGER_LIKE_KEY.test(keys[0]!)) orderSafe = false;
-      key = keys[frame.index++]!;
-      value = (node as Record<string, unknown>)[key];
     }
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  let first = true;
+  for (const key in record) {
+    if (first) {
+      first = false;
+      const c = key.charCodeAt(0);
+      if (c >= 48 && c <= 57 && INTEGER_LIKE_KEY.test(key)) state.orderSafe = false;
+    }
+    const value = record[key];
     if (typeof value === 'number') {
-      if (value >= TWO_POW_53 || value <= -TWO_POW_53) {
-        if (key === undefined) orderSafe = false; // in an array: no key to find it by
-        else sites.push({ container: node as Record<string, unknown>, key, value });
-      }
+      if (value >= TWO_POW_53 || value <= -TWO_POW_53) state.sites.push({ container: record, key, value });
     } else if (typeof value === 'object' && value !== null) {
-      frames.push({ node: value, keys: Array.isArray(value) ? null : Object.keys(value), index: 0 });
+      walk(value, depth + 1, state);
     }
   }
-  return { sites, orderSafe };
 }
 
 /** The literal after the key occurrence at `at` (`"key"` then `:`), if it is a key followed by a number. */
@@ -236,7 +236,9 @@ function findLongIntegers(text: string): number[] | undefined {
   let i = 0;
   while (i < length) {
     const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
+    if (c <= 32) {
+      i++; // whitespace
+    } else if (c === 34 /* " */) {
       const close = closingQuote(text, i);
       if (close === -1) return undefined;
       i = close + 1;

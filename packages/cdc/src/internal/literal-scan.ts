@@ -16,7 +16,9 @@ export function collectExactLiterals(text: string): LiteralTable {
   let i = 0;
   while (i < length) {
     const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
+    if (c <= 32) {
+      i++; // whitespace
+    } else if (c === 34 /* " */) {
       const close = closingQuote(text, i);
       if (close === -1) break;
       if (expectKey) {

@@ -74,6 +74,7 @@ describe('temporal formatting', () => {
     expect(parseIsoTimestamp('2019-12-09 14:23:01.567832+00')).toEqual({ ms: Date.parse('2019-12-09T14:23:01.567Z'), ns: 1575901381567832000n });
     expect(parseIsoTimestamp('2019-12-09T14:23:01+05:30')?.ms).toBe(Date.parse('2019-12-09T14:23:01+05:30'));
     expect(parseIsoTimestamp('0050-01-01T00:00:00Z')?.ms).toBe(Date.parse('0050-01-01T00:00:00Z'));
+    expect(parseIsoTimestamp('2024-02-07T08:11:50.054Z')).toEqual({ ms: 1707293510054, ns: null }); // ms precision: no ns
     expect(parseIsoTimestamp('2019-13-01T00:00:00Z')).toBeUndefined();
     expect(parseIsoTimestamp('yesterday')).toBeUndefined();
   });

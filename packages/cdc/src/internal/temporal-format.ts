@@ -115,10 +115,10 @@ const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(
 
 /**
  * Parses an ISO-8601 / SQL timestamp with up to nanosecond digits (`2024-10-27T12:39:03.210671Z`,
- * `2019-12-09 14:23:01.567832+00`). No offset means UTC. Returns ms and exact ns since the epoch, or
- * undefined when the text is not such a timestamp.
+ * `2019-12-09 14:23:01.567832+00`). No offset means UTC. Returns ms since the epoch and, when the
+ * text has more than 3 fraction digits, exact ns; undefined when the text is not such a timestamp.
  */
-export function parseIsoTimestamp(text: string): { ms: number; ns: bigint } | undefined {
+export function parseIsoTimestamp(text: string): { ms: number; ns: bigint | null } | undefined {
   const match = ISO_TIMESTAMP.exec(text);
   if (match === null) return undefined;
   const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = match;
@@ -133,5 +133,6 @@ export function parseIsoTimestamp(text: string): { ms: number; ns: bigint } | un
   const baseMs = ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + se * 1000;
   const secondsMs = baseMs - offsetMinutes * 60_000;
   const nanos = Number(fraction.padEnd(9, '0'));
-  return { ms: secondsMs + Math.floor(nanos / 1_000_000), ns: BigInt(secondsMs) * 1_000_000n + BigInt(nanos) };
+  // ns only when the text is more precise than milliseconds
+  return { ms: secondsMs + Math.floor(nanos / 1_000_000), ns: fraction.length > 3 ? BigInt(secondsMs) * 1_000_000n + BigInt(nanos) : null };
 }

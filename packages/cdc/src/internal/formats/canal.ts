@@ -48,7 +48,7 @@ export function parseCanal(input: FormatInput): ChangeEvent[] {
   const executedMs = optionalSafeInteger(context, message, 'es', path);
   const eventTimeMs = optionalSafeInteger(context, message, 'ts', path);
   const messageId = optionalInteger(context, message, 'id', path);
-  const eventTimeNs = eventTimeMs === null ? null : BigInt(eventTimeMs) * 1_000_000n;
+  const eventTimeNs = null;
   const sourceFor = (row: number) =>
     createSource({
       connector: 'canal',

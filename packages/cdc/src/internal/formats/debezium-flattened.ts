@@ -80,7 +80,7 @@ export function parseDebeziumFlattened(input: FormatInput): ChangeEvent[] {
       primaryKey: input.key === null ? null : Object.keys(input.key),
       source,
       eventTimeMs,
-      eventTimeNs: eventTimeMs === null ? null : BigInt(eventTimeMs) * 1_000_000n,
+      eventTimeNs: null,
     }),
   ];
 }

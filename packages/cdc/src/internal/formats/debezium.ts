@@ -56,14 +56,14 @@ function isHeartbeat(input: FormatInput): boolean {
   return (keys.length === 1 && keys[0] === 'ts_ms') || input.schema?.name === 'io.debezium.connector.common.Heartbeat';
 }
 
-/** `ts_ms` / `ts_us` / `ts_ns` of an envelope or source block as ms and exact ns. */
+/** `ts_ms` / `ts_us` / `ts_ns` of an envelope or source block as ms, and exact ns when `ts_us`/`ts_ns` give them. */
 export function readTimes(context: DecodeContext, object: JsonObject, path: Path): { ms: number | null; ns: bigint | null } {
   const ms = optionalSafeInteger(context, object, 'ts_ms', path);
   const ns = optionalInteger(context, object, 'ts_ns', path);
   if (ns !== null) return { ms, ns: toBigInt(ns) };
   const us = optionalInteger(context, object, 'ts_us', path);
   if (us !== null) return { ms, ns: toBigInt(us) * 1000n };
-  return { ms, ns: ms === null ? null : BigInt(ms) * 1_000_000n };
+  return { ms, ns: null };
 }
 
 function parseEnvelope(input: FormatInput): ChangeEvent {
