@@ -156,8 +156,8 @@ export function createInMemorySagaStore(): InMemorySagaStore {
       if (run.version !== write.expectedVersion || run.leaseOwner !== write.owner) {
         return Promise.reject(leaseLostError(sagaId, `the stored version is ${run.version}, not ${write.expectedVersion}, or the lease changed hands`));
       }
-      const seqs = new Set(run.checkpoints.map((c) => c.seq));
-      if (write.entries.some((e) => seqs.has(e.seq))) return Promise.reject(leaseLostError(sagaId, 'a checkpoint with the same position exists'));
+      const lastSeq = run.checkpoints.length === 0 ? 0 : run.checkpoints[run.checkpoints.length - 1]!.seq;
+      if (write.entries.some((e) => e.seq <= lastSeq)) return Promise.reject(leaseLostError(sagaId, 'a checkpoint with the same position exists'));
       for (const entry of write.entries) run.checkpoints.push({ ...entry, at: write.now });
       if (write.status !== undefined) run.status = write.status;
       if (write.failureJson !== undefined) run.failureJson = write.failureJson ?? undefined;
