@@ -1,19 +1,9 @@
 import { ErrorCode, IapError } from '@iap/core';
 import { describe, expect, it } from 'vitest';
-import { isCdcParseError, type CdcParseError } from './cdc-parse-error.js';
+import { catchCdcParseError } from './__fixtures__/catch-cdc-parse-error.js';
 import { createCdcParser, parseChange, parseChanges, safeParseChanges, type CdcInput } from './cdc-parser.js';
 import type { CdcParserOptions } from './cdc-parser-options.js';
 import { changedFields } from './changed-fields.js';
-
-function failure(run: () => unknown): CdcParseError {
-  try {
-    run();
-  } catch (error) {
-    if (isCdcParseError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a CdcParseError');
-}
 
 const PG_SOURCE = { version: '2.7.0.Final', connector: 'postgresql', name: 'app', ts_ms: 1700000000000, snapshot: 'false', db: 'shop', schema: 'public', table: 'orders', txId: 9, lsn: 1234 };
 
@@ -33,9 +23,9 @@ describe('parseChanges / parseChange / safeParseChanges', () => {
       [0, { id: 1, price: '1.50' }],
       [1, { id: 2, price: '2.00' }],
     ]);
-    expect(failure(() => parseChange(two))).toMatchObject({ reason: 'event-count', format: 'canal' });
+    expect(catchCdcParseError(() => parseChange(two))).toMatchObject({ reason: 'event-count', format: 'canal' });
     expect(parseChanges('{"change":[]}')).toEqual([]);
-    expect(failure(() => parseChange('{"change":[]}')).message).toContain('holds 0 events');
+    expect(catchCdcParseError(() => parseChange('{"change":[]}')).message).toContain('holds 0 events');
   });
 
   it('safeParseChanges never throws for bad input', () => {
@@ -88,33 +78,33 @@ describe('input handling', () => {
   it('accepts parsed objects (with bigints) and rejects what is not JSON data', () => {
     const event = parseChange({ op: 'c', after: { id: 2n ** 64n }, source: PG_SOURCE });
     expect(event.after).toEqual({ id: 18446744073709551616n });
-    expect(failure(() => parseChanges({ op: 'c', after: { f: () => 1 } }))).toMatchObject({ reason: 'invalid-input', path: 'after.f' });
-    expect(failure(() => parseChanges({ op: 'c', after: { n: Number.NaN } }))).toMatchObject({ reason: 'invalid-input', path: 'after.n' });
-    expect(failure(() => parseChanges({ op: 'c', after: { d: new Map() } })).reason).toBe('invalid-input');
-    expect(failure(() => parseChanges(42 as unknown as CdcInput)).reason).toBe('invalid-input');
+    expect(catchCdcParseError(() => parseChanges({ op: 'c', after: { f: () => 1 } }))).toMatchObject({ reason: 'invalid-input', path: 'after.f' });
+    expect(catchCdcParseError(() => parseChanges({ op: 'c', after: { n: Number.NaN } }))).toMatchObject({ reason: 'invalid-input', path: 'after.n' });
+    expect(catchCdcParseError(() => parseChanges({ op: 'c', after: { d: new Map() } })).reason).toBe('invalid-input');
+    expect(catchCdcParseError(() => parseChanges(42 as unknown as CdcInput)).reason).toBe('invalid-input');
     let deep: Record<string, unknown> = {};
     const root = deep;
     for (let i = 0; i < 100; i++) deep = deep.x = {};
-    expect(failure(() => parseChanges(root)).reason).toBe('too-deep');
+    expect(catchCdcParseError(() => parseChanges(root)).reason).toBe('too-deep');
   });
 
   it('rejects invalid UTF-8 and oversized input', () => {
-    expect(failure(() => parseChanges(new Uint8Array([0x7b, 0xff, 0x7d]))).reason).toBe('invalid-utf8');
-    expect(failure(() => parseChanges(debezium(), { maxInputBytes: 10 }))).toMatchObject({ reason: 'too-large', format: 'unknown' });
+    expect(catchCdcParseError(() => parseChanges(new Uint8Array([0x7b, 0xff, 0x7d]))).reason).toBe('invalid-utf8');
+    expect(catchCdcParseError(() => parseChanges(debezium(), { maxInputBytes: 10 }))).toMatchObject({ reason: 'too-large', format: 'unknown' });
   });
 
   it('JSON syntax errors say where, never what the text was', () => {
-    const error = failure(() => parseChanges('{"after":{"password":"s3cret" "x":1}}'));
+    const error = catchCdcParseError(() => parseChanges('{"after":{"password":"s3cret" "x":1}}'));
     expect(error).toMatchObject({ reason: 'invalid-json', path: 'after', offset: 30 });
     expect(error.message).not.toContain('s3cret');
     expect(error.details).toMatchObject({ reason: 'invalid-json', path: 'after', offset: 30 });
   });
 
   it('a message of no known shape is unknown-format with a hint', () => {
-    const error = failure(() => parseChanges('{"hello":"world"}'));
+    const error = catchCdcParseError(() => parseChanges('{"hello":"world"}'));
     expect(error).toMatchObject({ reason: 'unknown-format', format: 'unknown', path: '<root>' });
     expect(error.message).toContain('set the format option');
-    expect(failure(() => parseChanges('[1,2]')).reason).toBe('invalid-field');
+    expect(catchCdcParseError(() => parseChanges('[1,2]')).reason).toBe('invalid-field');
   });
 
   it('keys that are not JSON are ignored; Connect-wrapped keys are decoded with their schema', () => {
@@ -132,13 +122,13 @@ describe('input handling', () => {
 
 describe('Debezium envelopes', () => {
   it('validates op, snapshot and the transaction block', () => {
-    expect(failure(() => parseChanges(debezium({ op: 'x' })))).toMatchObject({ reason: 'invalid-field', path: 'op', format: 'debezium' });
-    expect(failure(() => parseChanges(debezium({ source: { ...PG_SOURCE, snapshot: 1 } })))).toMatchObject({ reason: 'invalid-field', path: 'source.snapshot' });
-    expect(failure(() => parseChanges(debezium({ source: { ...PG_SOURCE, lsn: 'abc' } })))).toMatchObject({ path: 'source.lsn' });
-    expect(failure(() => parseChanges(debezium({ source: { ...PG_SOURCE, sequence: '[1' } })))).toMatchObject({ path: 'source.sequence' });
+    expect(catchCdcParseError(() => parseChanges(debezium({ op: 'x' })))).toMatchObject({ reason: 'invalid-field', path: 'op', format: 'debezium' });
+    expect(catchCdcParseError(() => parseChanges(debezium({ source: { ...PG_SOURCE, snapshot: 1 } })))).toMatchObject({ reason: 'invalid-field', path: 'source.snapshot' });
+    expect(catchCdcParseError(() => parseChanges(debezium({ source: { ...PG_SOURCE, lsn: 'abc' } })))).toMatchObject({ path: 'source.lsn' });
+    expect(catchCdcParseError(() => parseChanges(debezium({ source: { ...PG_SOURCE, sequence: '[1' } })))).toMatchObject({ path: 'source.sequence' });
     const event = parseChange(debezium({ transaction: { id: '9:1234', total_order: 2, data_collection_order: 1 } }));
     expect(event.transaction).toEqual({ id: '9:1234', totalOrder: 2, dataCollectionOrder: 1 });
-    expect(failure(() => parseChanges(debezium({ transaction: { total_order: 1 } })))).toMatchObject({ reason: 'missing-field', path: 'transaction.id' });
+    expect(catchCdcParseError(() => parseChanges(debezium({ transaction: { total_order: 1 } })))).toMatchObject({ reason: 'missing-field', path: 'transaction.id' });
   });
 
   it('unknown snapshot markers become "other"; incremental snapshot markers are kept', () => {
@@ -161,7 +151,7 @@ describe('Debezium envelopes', () => {
   });
 
   it('missing op on something that is not a transaction record or heartbeat', () => {
-    expect(failure(() => parseChanges('{"before":null,"after":{}}', { format: 'debezium' }))).toMatchObject({ reason: 'missing-field', path: 'op' });
+    expect(catchCdcParseError(() => parseChanges('{"before":null,"after":{}}', { format: 'debezium' }))).toMatchObject({ reason: 'missing-field', path: 'op' });
   });
 
   it('flattened records: __op, __deleted rewrite, metadata fields', () => {
@@ -171,8 +161,8 @@ describe('Debezium envelopes', () => {
     expect(deleted.source).toMatchObject({ table: 'orders', database: 'shop', timeMs: 5, position: { type: 'postgres', lsn: 99n, sequence: null } });
     expect(parser.parseOne('{"id":1,"__op":"u"}').operation).toBe('update');
     expect(createCdcParser({ format: 'debezium-flattened' }).parseOne('{"id":1}').operation).toBe('upsert');
-    expect(failure(() => parser.parse('{"id":1,"__op":"z"}'))).toMatchObject({ path: '__op', format: 'debezium-flattened' });
-    expect(failure(() => parser.parse('{"id":1,"__deleted":"maybe"}'))).toMatchObject({ path: '__deleted' });
+    expect(catchCdcParseError(() => parser.parse('{"id":1,"__op":"z"}'))).toMatchObject({ path: '__op', format: 'debezium-flattened' });
+    expect(catchCdcParseError(() => parser.parse('{"id":1,"__deleted":"maybe"}'))).toMatchObject({ path: '__deleted' });
   });
 });
 
@@ -193,18 +183,18 @@ describe('other formats: shapes not in the fixtures', () => {
     expect(events[0]!.source).toMatchObject({ transactionId: '1234', timeMs: 1575901381567, timeNs: 1575901381567832000n, position: { type: 'ordinal', values: ['1234', 0] } });
     expect(new TextDecoder().decode(events[1]!.message!.content)).toBe('hé');
     expect(events[1]!.message!.transactional).toBe(true);
-    expect(failure(() => parseChanges('{"change":[{"kind":"insert","columnnames":["a"],"columnvalues":[]}]}'))).toMatchObject({ path: 'change[0].columnvalues' });
+    expect(catchCdcParseError(() => parseChanges('{"change":[{"kind":"insert","columnnames":["a"],"columnvalues":[]}]}'))).toMatchObject({ path: 'change[0].columnvalues' });
   });
 
   it('wal2json v2 transaction boundaries, messages and LSN positions', () => {
     expect(parseChange('{"action":"B","xid":7}')).toMatchObject({ kind: 'transaction-begin', transactionMarker: { status: 'BEGIN', id: '7' } });
     expect(parseChange('{"action":"C","xid":7}')).toMatchObject({ kind: 'transaction-end', transactionMarker: { status: 'END', id: '7', eventCount: null } });
-    expect(failure(() => parseChange('{"action":"B"}'))).toMatchObject({ reason: 'missing-field', path: 'xid' });
+    expect(catchCdcParseError(() => parseChange('{"action":"B"}'))).toMatchObject({ reason: 'missing-field', path: 'xid' });
     const insert = parseChange('{"action":"I","xid":7,"lsn":"0/16D3220","schema":"s","table":"t","columns":[{"name":"id","type":"bigint","value":12345678901234567890}],"pk":[{"name":"id","type":"bigint"}]}');
     expect(insert).toMatchObject({ after: { id: 12345678901234567890n }, key: { id: 12345678901234567890n }, primaryKey: ['id'] });
     expect(insert.source.position).toEqual({ type: 'postgres', lsn: 0x16d3220n, sequence: null });
     expect(parseChange('{"action":"M","transactional":false,"prefix":"x","content":"y"}').message).toMatchObject({ prefix: 'x', transactional: false });
-    expect(failure(() => parseChange('{"action":"Z"}')).reason).toBe('unsupported');
+    expect(catchCdcParseError(() => parseChange('{"action":"Z"}')).reason).toBe('unsupported');
   });
 
   it('Maxwell DDL, bootstrap and binlog positions', () => {
@@ -215,7 +205,7 @@ describe('other formats: shapes not in the fixtures', () => {
     expect(ddl).toMatchObject({ kind: 'schema-change', schemaChange: { ddl: 'ALTER TABLE t ADD c INT', type: 'table-alter' } });
     const positioned = parseChange('{"type":"insert","database":"d","table":"t","ts":1,"position":"master.000006:800911","gtid":"abc:1","server_id":1,"data":{"id":1}}');
     expect(positioned.source.position).toEqual({ type: 'mysql', file: 'master.000006', position: 800911, row: null, gtid: 'abc:1', serverId: 1 });
-    expect(failure(() => parseChange('{"type":"weird","database":"d","table":"t","data":{}}')).reason).toBe('unsupported');
+    expect(catchCdcParseError(() => parseChange('{"type":"weird","database":"d","table":"t","data":{}}')).reason).toBe('unsupported');
   });
 
   it('Canal TRUNCATE and DELETE of several rows', () => {
@@ -226,7 +216,7 @@ describe('other formats: shapes not in the fixtures', () => {
       { type: 'ordinal', values: [1, 7, 0] },
       { type: 'ordinal', values: [1, 7, 1] },
     ]);
-    expect(failure(() => parseChanges(canal([{ id: 'x' }])))).toMatchObject({ reason: 'invalid-value', path: 'data[0].id' });
+    expect(catchCdcParseError(() => parseChanges(canal([{ id: 'x' }])))).toMatchObject({ reason: 'invalid-value', path: 'data[0].id' });
   });
 
   it('AWS DMS control records and full-load rows', () => {
@@ -237,7 +227,7 @@ describe('other formats: shapes not in the fixtures', () => {
     const partial = parseChange('{"data":{"id":1,"a":2,"b":3,"BI_a":1},"metadata":{"record-type":"data","operation":"update","schema-name":"s","table-name":"t"}}');
     expect(partial).toMatchObject({ beforeImage: 'partial', before: { a: 1 }, after: { id: 1, a: 2, b: 3 } });
     expect(changedFields(partial).fields).toEqual({ id: 'unknown', a: 'changed', b: 'unknown' });
-    expect(failure(() => parseChange('{"data":{},"metadata":{"record-type":"data","operation":"merge"}}'))).toMatchObject({ path: 'metadata.operation' });
+    expect(catchCdcParseError(() => parseChange('{"data":{},"metadata":{"record-type":"data","operation":"merge"}}'))).toMatchObject({ path: 'metadata.operation' });
   });
 
   it('Datastream backfill reads and UPDATE-DELETE halves', () => {
@@ -298,9 +288,9 @@ describe('schema cache', () => {
     expect(rawSchema).toBe((second.raw as { schema: object }).schema);
     expect(Object.isFrozen(rawSchema)).toBe(true);
     const broken = envelope('a', 'C+o=').replace('"op":"c"', '"op":"c"]');
-    const error = failure(() => parser.parse(broken));
+    const error = catchCdcParseError(() => parser.parse(broken));
     expect(error.reason).toBe('invalid-json');
     expect(error.offset).toBe(broken.indexOf('"c"]') + 3);
-    expect(failure(() => parser.parse(envelope('a', '***')))).toMatchObject({ reason: 'invalid-value', path: 'payload.after.price' });
+    expect(catchCdcParseError(() => parser.parse(envelope('a', '***')))).toMatchObject({ reason: 'invalid-value', path: 'payload.after.price' });
   });
 });

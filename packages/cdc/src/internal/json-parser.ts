@@ -130,17 +130,24 @@ class StrictParser {
       this.path.pop();
       if (key === '__proto__') Object.defineProperty(result, key, { value, writable: true, enumerable: true, configurable: true });
       else result[key] = value;
-      this.skipWhitespace();
-      const c = this.text.charCodeAt(this.pos);
-      this.pos++;
-      if (c === COMMA) {
-        this.skipWhitespace();
-        continue;
-      }
-      if (c === CLOSE_BRACE) return result;
-      this.pos--;
-      this.fail("',' or '}' was expected in an object");
+      if (!this.nextItem(CLOSE_BRACE, "',' or '}' was expected in an object")) return result;
     }
+  }
+
+  /** After an item: true on ',' (another item follows), false on `close` (consumed); fails otherwise. */
+  private nextItem(close: number, expected: string): boolean {
+    this.skipWhitespace();
+    const c = this.text.charCodeAt(this.pos);
+    if (c === COMMA) {
+      this.pos++;
+      this.skipWhitespace();
+      return true;
+    }
+    if (c === close) {
+      this.pos++;
+      return false;
+    }
+    return this.fail(expected);
   }
 
   private parseArray(depth: number): unknown[] {
@@ -156,16 +163,7 @@ class StrictParser {
       this.path.push(index);
       result.push(this.parseValue(depth));
       this.path.pop();
-      this.skipWhitespace();
-      const c = this.text.charCodeAt(this.pos);
-      this.pos++;
-      if (c === COMMA) {
-        this.skipWhitespace();
-        continue;
-      }
-      if (c === CLOSE_BRACKET) return result;
-      this.pos--;
-      this.fail("',' or ']' was expected in an array");
+      if (!this.nextItem(CLOSE_BRACKET, "',' or ']' was expected in an array")) return result;
     }
   }
 

@@ -12,3 +12,13 @@ export function closingQuote(text: string, open: number): number {
     close = text.indexOf('"', close + 1);
   }
 }
+
+/** End (exclusive) of the number-like token starting at `start`: digits, `.`, `e`, `E`, `+`, `-`. */
+export function numberTokenEnd(text: string, start: number): number {
+  let end = start + 1;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45)) break;
+  }
+  return end;
+}

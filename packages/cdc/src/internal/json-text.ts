@@ -1,5 +1,5 @@
 import { parseJsonStrict } from './json-parser.js';
-import { closingQuote } from './json-scan.js';
+import { closingQuote, numberTokenEnd } from './json-scan.js';
 import { JsonSyntaxError } from './json-syntax-error.js';
 import { collectExactLiterals } from './literal-scan.js';
 import { integerFromLiteral, isIntegerLiteral, pathKey, type LiteralTable } from './number-literals.js';
@@ -243,20 +243,13 @@ function findLongIntegers(text: string): number[] | undefined {
       if (close === -1) return undefined;
       i = close + 1;
     } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
-      let end = i + 1;
-      let integer = true;
-      for (; end < length; end++) {
-        const d = text.charCodeAt(end);
-        if (d >= 48 && d <= 57) continue;
-        if (d === 46 || d === 101 || d === 69 || d === 43 || d === 45) {
-          integer = false;
-          continue;
+      const end = numberTokenEnd(text, i);
+      if (end - i >= 16) {
+        const literal = text.slice(i, end);
+        if (isIntegerLiteral(literal)) {
+          if (!JSON_INTEGER.test(literal)) return undefined;
+          spans.push(i, end);
         }
-        break;
-      }
-      if (integer && end - i >= 16) {
-        if (!JSON_INTEGER.test(text.slice(i, end))) return undefined;
-        spans.push(i, end);
       }
       i = end;
     } else {

@@ -1,4 +1,4 @@
-import { closingQuote } from './json-scan.js';
+import { closingQuote, numberTokenEnd } from './json-scan.js';
 import { literalNeedsText, pathKey, type LiteralTable } from './number-literals.js';
 
 /**
@@ -28,11 +28,7 @@ export function collectExactLiterals(text: string): LiteralTable {
       }
       i = close + 1;
     } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
-      let end = i + 1;
-      for (; end < length; end++) {
-        const d = text.charCodeAt(end);
-        if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
-      }
+      const end = numberTokenEnd(text, i);
       const literal = text.slice(i, end);
       if (literalNeedsText(literal)) table.set(pathKey(path), literal);
       i = end;

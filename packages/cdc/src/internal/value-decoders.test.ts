@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCdcParseError, type CdcParseError } from '../cdc-parse-error.js';
+import { catchCdcParseError } from '../__fixtures__/catch-cdc-parse-error.js';
 import type { CdcParserOptions } from '../cdc-parser-options.js';
 import type { ColumnType } from '../column-type.js';
 import { Decimal } from '../decimal.js';
@@ -16,16 +16,6 @@ function context(options: CdcParserOptions = {}, exact?: ExactLiterals): DecodeC
 function decode(type: ColumnType | ValueDecoder, value: unknown, options: CdcParserOptions = {}): unknown {
   const decoder = typeof type === 'function' ? type : decoderForColumnType(type);
   return decoder(value, context(options), { v: value }, 'v', ['after']);
-}
-
-function failure(run: () => unknown): CdcParseError {
-  try {
-    run();
-  } catch (error) {
-    if (isCdcParseError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a CdcParseError');
 }
 
 describe('value decoders', () => {
@@ -52,21 +42,21 @@ describe('value decoders', () => {
 
   it('variable scale decimals', () => {
     expect(decode(variableScaleDecimalDecoder, { scale: 3, value: 'MDk=' })).toBe('12.345');
-    expect(failure(() => decode(variableScaleDecimalDecoder, { scale: 'x', value: 'MDk=' })).path).toBe('after.v.scale');
+    expect(catchCdcParseError(() => decode(variableScaleDecimalDecoder, { scale: 'x', value: 'MDk=' })).path).toBe('after.v.scale');
   });
 
   it('bad values fail with invalid-value and the column path, never the value', () => {
-    const error = failure(() => decode({ type: 'decimal', scale: 2, encoding: 'base64' }, 'not base64!'));
+    const error = catchCdcParseError(() => decode({ type: 'decimal', scale: 2, encoding: 'base64' }, 'not base64!'));
     expect(error).toMatchObject({ reason: 'invalid-value', path: 'after.v', format: 'debezium' });
     expect(error.message).not.toContain('not base64!');
-    expect(failure(() => decode({ type: 'decimal' }, 'ten')).reason).toBe('invalid-value');
-    expect(failure(() => decode({ type: 'decimal' }, true)).reason).toBe('invalid-value');
-    expect(failure(() => decode({ type: 'integer' }, '1.5')).reason).toBe('invalid-value');
-    expect(failure(() => decode({ type: 'float' }, 'abc')).reason).toBe('invalid-value');
-    expect(failure(() => decode({ type: 'json' }, '{"a":')).message).toContain('not valid JSON text');
-    expect(failure(() => decode({ type: 'bytes' }, 'a b')).reason).toBe('invalid-value');
-    expect(failure(() => decode({ type: 'timestamp-micros' }, 1.5)).reason).toBe('invalid-value');
-    expect(failure(() => decode({ type: 'date' }, 1e12)).reason).toBe('invalid-value');
+    expect(catchCdcParseError(() => decode({ type: 'decimal' }, 'ten')).reason).toBe('invalid-value');
+    expect(catchCdcParseError(() => decode({ type: 'decimal' }, true)).reason).toBe('invalid-value');
+    expect(catchCdcParseError(() => decode({ type: 'integer' }, '1.5')).reason).toBe('invalid-value');
+    expect(catchCdcParseError(() => decode({ type: 'float' }, 'abc')).reason).toBe('invalid-value');
+    expect(catchCdcParseError(() => decode({ type: 'json' }, '{"a":')).message).toContain('not valid JSON text');
+    expect(catchCdcParseError(() => decode({ type: 'bytes' }, 'a b')).reason).toBe('invalid-value');
+    expect(catchCdcParseError(() => decode({ type: 'timestamp-micros' }, 1.5)).reason).toBe('invalid-value');
+    expect(catchCdcParseError(() => decode({ type: 'date' }, 1e12)).reason).toBe('invalid-value');
   });
 
   it('integers and floats from text (Canal) and Jackson’s non-finite strings', () => {
@@ -86,7 +76,7 @@ describe('value decoders', () => {
     expect(decode({ type: 'timestamp-nanos' }, 1746440316214861840n, { temporalMode: 'date' })).toEqual(new Date(1746440316214));
     expect(decode({ type: 'time-micros' }, 86131989360, { temporalMode: 'date' })).toBe('23:55:31.989360');
     expect(decode({ type: 'zoned-timestamp' }, '2023-03-23T22:00:10.123456Z', { temporalMode: 'date' })).toEqual(new Date('2023-03-23T22:00:10.123Z'));
-    expect(failure(() => decode({ type: 'timestamp-micros' }, 9223372036854775807n, { temporalMode: 'date' })).message).toContain('outside the range');
+    expect(catchCdcParseError(() => decode({ type: 'timestamp-micros' }, 9223372036854775807n, { temporalMode: 'date' })).message).toContain('outside the range');
   });
 
   it('bits are little-endian bytes shown most significant bit first', () => {
@@ -118,7 +108,7 @@ describe('value decoders', () => {
     const decoder = mapDecoder(decoderForColumnType({ type: 'date' }));
     expect(decode(decoder, { a: 0 })).toEqual({ a: '1970-01-01' });
     expect(decode(decoder, [[1, 1]])).toEqual([[1, '1970-01-02']]);
-    expect(failure(() => decode(decoder, [[1]])).path).toBe('after.v[0]');
+    expect(catchCdcParseError(() => decode(decoder, [[1]])).path).toBe('after.v[0]');
   });
 });
 
@@ -142,6 +132,6 @@ describe('decodeRow', () => {
   });
 
   it('rejects a row that is not an object', () => {
-    expect(failure(() => decodeRow([1], undefined, context(), ['payload', 'after'])).path).toBe('payload.after');
+    expect(catchCdcParseError(() => decodeRow([1], undefined, context(), ['payload', 'after'])).path).toBe('payload.after');
   });
 });
