@@ -19,13 +19,13 @@ import { RetryHeaders } from './dead-letter-headers.js';
 import { decodeInt32, decodeInt64, headerBytes } from './header-values.js';
 import { buildForwardRecord } from './internal/forward-record.js';
 import { OffsetTracker, nextOffset, previousOffset } from './internal/offset-tracker.js';
-import { createDataValidator, type DataValidation, type DataValidator } from './internal/schema-validation.js';
-import { syncView } from './internal/bounded-memory-store.js';
+import { createDataValidator, type DataValidator } from './internal/schema-validation.js';
+import { syncView, type StoreEntry } from './internal/bounded-memory-store.js';
 import { installShutdownSignals } from './internal/shutdown-signals.js';
 import { withTimeout } from './internal/with-timeout.js';
 import { describeLocation } from './kafka-errors.js';
 import type { OutgoingRecord, RecordHeaders, RecordLocation, TransportMessage } from './kafka-record.js';
-import { tryDecodeKafkaRecord } from './record-codec.js';
+import { decodeRecordOrError } from './record-codec.js';
 import type { ConsumerBatch, TransportConsumer, TransportConsumerEvent, TransportProducer } from './transport.js';
 
 /** A running consumer (see {@link createConsumer}). */
@@ -252,9 +252,11 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
 
   const claimOptions = { leaseMs: config.idempotencyLeaseMs };
   const completeOptions = { ttlMs: config.idempotencyTtlMs };
+  /** A claim on the idempotency store: a number from the built-in store, a token string from any other, undefined without a store. */
+  type Claim = number | string | undefined;
 
   /** Runs the handler once for a claimed (or undeduplicated) event; synchronous when the handler and the store are. */
-  const invoke = (scope: BatchScope, message: TransportMessage, location: RecordLocation, event: Envelope, key: string | undefined, token: string | undefined, attempt: number, deliveryAttempt: number): AttemptResult | Promise<AttemptResult> => {
+  const invoke = (scope: BatchScope, message: TransportMessage, location: RecordLocation, event: Envelope, key: string | undefined, token: Claim, attempt: number, deliveryAttempt: number): AttemptResult | Promise<AttemptResult> => {
     const { batch } = scope;
     const context: MessageContext = {
       topic: batch.topic,
@@ -293,13 +295,13 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
   const notStored = (location: RecordLocation, error: unknown): void =>
     emitError(new IapError(ErrorCode.STORE_FAILED, `the handler succeeded for ${describeLocation(location)} but its idempotency record was not stored; a redelivery may run it again`, { cause: error, details: { ...location } }));
 
-  const succeeded = (scope: BatchScope, location: RecordLocation, event: Envelope, key: string | undefined, token: string | undefined, started: number, attempt: number): AttemptResult | Promise<AttemptResult> => {
+  const succeeded = (scope: BatchScope, location: RecordLocation, event: Envelope, key: string | undefined, token: Claim, started: number, attempt: number): AttemptResult | Promise<AttemptResult> => {
     const durationMs = clock.now() - started;
     telemetry.histogram?.('iap.kafka.consumer.handler.duration_ms', durationMs, scope.attributes);
     if (token === undefined) return reportHandled(scope, location, event, durationMs, attempt);
-    if (syncStore !== undefined) {
+    if (typeof token === 'number') {
       try {
-        syncStore.complete(key!, token, completeOptions);
+        syncStore!.complete(key!, token, config.idempotencyTtlMs);
       } catch (error) {
         notStored(location, error);
       }
@@ -314,12 +316,12 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
     );
   };
 
-  const failed = (scope: BatchScope, key: string | undefined, token: string | undefined, started: number, failure: unknown): AttemptResult | Promise<AttemptResult> => {
+  const failed = (scope: BatchScope, key: string | undefined, token: Claim, started: number, failure: unknown): AttemptResult | Promise<AttemptResult> => {
     telemetry.histogram?.('iap.kafka.consumer.handler.duration_ms', clock.now() - started, scope.attributes);
     const result: AttemptResult = { kind: 'failed', failure };
     if (token === undefined) return result;
-    if (syncStore !== undefined) {
-      syncStore.release(key!, token);
+    if (typeof token === 'number') {
+      syncStore!.release(key!, token);
       return result;
     }
     return store!.release(key!, token).then(
@@ -331,6 +333,10 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
   const afterClaim = (scope: BatchScope, message: TransportMessage, location: RecordLocation, event: Envelope, key: string, claim: ClaimResult, attempt: number, deliveryAttempt: number): AttemptResult | Promise<AttemptResult> => {
     if (claim.status === 'claimed') return invoke(scope, message, location, event, key, claim.token, attempt, deliveryAttempt);
     if (claim.status === 'in_progress') return { kind: 'in-progress', expiresAt: claim.expiresAt };
+    return duplicate(scope, location, key);
+  };
+
+  const duplicate = (scope: BatchScope, location: RecordLocation, key: string): AttemptResult => {
     telemetry.counter?.('iap.kafka.consumer.duplicates', 1, scope.attributes);
     if (events.has('duplicate')) events.emit('duplicate', { ...location, idempotencyKey: key });
     return HANDLED;
@@ -340,13 +346,15 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
   const attemptOnce = (scope: BatchScope, message: TransportMessage, location: RecordLocation, event: Envelope, key: string | undefined, attempt: number, deliveryAttempt: number): AttemptResult | Promise<AttemptResult> => {
     if (key === undefined) return invoke(scope, message, location, event, undefined, undefined, attempt, deliveryAttempt);
     if (syncStore !== undefined) {
-      let claim: ClaimResult;
+      let claimed: number | StoreEntry;
       try {
-        claim = syncStore.claim(key, claimOptions);
+        claimed = syncStore.tryClaim(key, config.idempotencyLeaseMs);
       } catch (error) {
         return { kind: 'store-failed', error };
       }
-      return afterClaim(scope, message, location, event, key, claim, attempt, deliveryAttempt);
+      if (typeof claimed === 'number') return invoke(scope, message, location, event, key, claimed, attempt, deliveryAttempt);
+      if (claimed.state === 'in_progress') return { kind: 'in-progress', expiresAt: claimed.expiresAt };
+      return duplicate(scope, location, key);
     }
     return store!.claim(key, claimOptions).then(
       (claim) => afterClaim(scope, message, location, event, key, claim, attempt, deliveryAttempt),
@@ -425,8 +433,8 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
     }
   };
 
-  const afterValidation = (scope: BatchScope, message: TransportMessage, location: RecordLocation, result: DataValidation, deliveryAttempt: number): Outcome | Promise<Outcome> =>
-    result.ok ? runHandler(scope, message, location, result.envelope, deliveryAttempt) : deadLetter(scope, message, location, result.error, result.error);
+  const afterValidation = (scope: BatchScope, message: TransportMessage, location: RecordLocation, result: Envelope | IapError, deliveryAttempt: number): Outcome | Promise<Outcome> =>
+    IapError.isInstance(result) ? deadLetter(scope, message, location, result, result) : runHandler(scope, message, location, result, deliveryAttempt);
 
   const deliver = (scope: BatchScope, message: TransportMessage): Outcome | Promise<Outcome> => {
     const { batch, route } = scope;
@@ -440,10 +448,10 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
       }
       deliveryAttempt = decodeInt32(headerBytes(message.headers, RetryHeaders.ATTEMPT)) ?? route.level + 1;
     }
-    const decoded = tryDecodeKafkaRecord(message, location);
-    if (!decoded.ok) return deadLetter(scope, message, location, decoded.error, decoded.error);
-    if (validator === undefined) return runHandler(scope, message, location, decoded.envelope, deliveryAttempt);
-    const validated = validator(decoded.envelope, location);
+    const decoded = decodeRecordOrError(message, location);
+    if (IapError.isInstance(decoded)) return deadLetter(scope, message, location, decoded, decoded);
+    if (validator === undefined) return runHandler(scope, message, location, decoded, deliveryAttempt);
+    const validated = validator(decoded, location);
     if (validated instanceof Promise) return validated.then((result) => afterValidation(scope, message, location, result, deliveryAttempt));
     return afterValidation(scope, message, location, validated, deliveryAttempt);
   };

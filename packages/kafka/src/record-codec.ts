@@ -134,21 +134,30 @@ export type DecodeKafkaRecordResult =
  * ```
  */
 export function tryDecodeKafkaRecord(record: DecodableRecord, location?: RecordLocation): DecodeKafkaRecordResult {
+  const decoded = decodeRecordOrError(record, location);
+  if (IapError.isInstance(decoded)) return { ok: false, error: decoded };
+  return { ok: true, envelope: decoded, mode: isStructured(headerString(record.headers, CloudEventsHeaders.CONTENT_TYPE)) ? 'structured' : 'binary' };
+}
+
+function isStructured(contentType: string | undefined): contentType is string {
+  return contentType !== undefined && contentType.slice(0, 23).toLowerCase() === 'application/cloudevents';
+}
+
+/**
+ * The decoder behind {@link tryDecodeKafkaRecord}, returning the envelope or the `MESSAGE_DECODE`
+ * error itself (no result object: the consumer's hot path). Never throws.
+ */
+export function decodeRecordOrError(record: DecodableRecord, location?: RecordLocation): Envelope | IapError {
   try {
     const contentType = headerString(record.headers, CloudEventsHeaders.CONTENT_TYPE);
-    if (contentType !== undefined && contentType.slice(0, 23).toLowerCase() === 'application/cloudevents') {
-      return decodeStructured(record, contentType, location);
-    }
+    if (isStructured(contentType)) return decodeStructured(record, contentType, location);
     if (record.headers?.[CloudEventsHeaders.SPEC_VERSION] !== undefined) return decodeBinary(record, contentType, location);
-    return {
-      ok: false,
-      error: messageDecodeError(location, 'it is not a CloudEvent: no content-type application/cloudevents+json and no ce_specversion header', {
-        details: { header: CloudEventsHeaders.SPEC_VERSION },
-      }),
-    };
+    return messageDecodeError(location, 'it is not a CloudEvent: no content-type application/cloudevents+json and no ce_specversion header', {
+      details: { header: CloudEventsHeaders.SPEC_VERSION },
+    });
   } catch (error) {
-    // defensive: the decoders report problems as results; anything thrown here is unexpected input
-    return { ok: false, error: messageDecodeError(location, 'unexpected record shape', { cause: error }) };
+    // defensive: the decoders report problems as values; anything thrown here is unexpected input
+    return messageDecodeError(location, 'unexpected record shape', { cause: error });
   }
 }
 
@@ -167,30 +176,27 @@ export function decodeKafkaRecord(record: DecodableRecord, location?: RecordLoca
   return result.envelope;
 }
 
-function decodeStructured(record: DecodableRecord, contentType: string, location: RecordLocation | undefined): DecodeKafkaRecordResult {
+function decodeStructured(record: DecodableRecord, contentType: string, location: RecordLocation | undefined): Envelope | IapError {
   const media = contentType.split(';', 1)[0]!.trim().toLowerCase();
   if (media !== CLOUDEVENTS_JSON) {
-    return {
-      ok: false,
-      error: messageDecodeError(location, `content-type ${media} is not supported (only ${CLOUDEVENTS_JSON}; batches are not)`, {
-        details: { header: CloudEventsHeaders.CONTENT_TYPE },
-      }),
-    };
+    return messageDecodeError(location, `content-type ${media} is not supported (only ${CLOUDEVENTS_JSON}; batches are not)`, {
+      details: { header: CloudEventsHeaders.CONTENT_TYPE },
+    });
   }
-  if (record.value === null) return { ok: false, error: messageDecodeError(location, 'a structured CloudEvent needs a value, the record has none') };
+  if (record.value === null) return messageDecodeError(location, 'a structured CloudEvent needs a value, the record has none');
   let envelope: Envelope;
   try {
     envelope = decodeEnvelope(record.value);
   } catch (error) {
-    return { ok: false, error: wrapCoreError(location, error) };
+    return wrapCoreError(location, error);
   }
-  return { ok: true, envelope: withKey(envelope, record.key), mode: 'structured' };
+  return withKey(envelope, record.key);
 }
 
 const NO_EXTENSIONS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Attributes binary mode maps to envelope fields; any other `ce_*` header is an extension. */
-function decodeBinary(record: DecodableRecord, contentType: string | undefined, location: RecordLocation | undefined): DecodeKafkaRecordResult {
+function decodeBinary(record: DecodableRecord, contentType: string | undefined, location: RecordLocation | undefined): Envelope | IapError {
   const headers = record.headers!;
   let specversion: string | undefined;
   let id: string | undefined;
@@ -217,7 +223,7 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
     if (last === undefined) continue;
     const text = typeof last === 'string' ? last : decodeUtf8(last);
     if (text === undefined) {
-      return { ok: false, error: messageDecodeError(location, `header ${name} is not valid UTF-8`, { details: { header: name } }) };
+      return messageDecodeError(location, `header ${name} is not valid UTF-8`, { details: { header: name } });
     }
     switch (name) {
       case 'traceparent':
@@ -279,21 +285,18 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
   if (value !== null) {
     if (isJsonContentType(dataContentType)) {
       const text = decodeUtf8(value);
-      if (text === undefined) return { ok: false, error: messageDecodeError(location, 'the value is not valid UTF-8 JSON', { details: { header: CloudEventsHeaders.CONTENT_TYPE } }) };
+      if (text === undefined) return messageDecodeError(location, 'the value is not valid UTF-8 JSON', { details: { header: CloudEventsHeaders.CONTENT_TYPE } });
       try {
         data = JSON.parse(text);
       } catch (error) {
         const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
-        return {
-          ok: false,
-          error: messageDecodeError(location, `the value is not valid JSON${position === undefined ? '' : ` (at position ${position})`} although content-type says JSON`, {
-            details: { header: CloudEventsHeaders.CONTENT_TYPE, ...(position === undefined ? {} : { position: Number(position) }) },
-          }),
-        };
+        return messageDecodeError(location, `the value is not valid JSON${position === undefined ? '' : ` (at position ${position})`} although content-type says JSON`, {
+          details: { header: CloudEventsHeaders.CONTENT_TYPE, ...(position === undefined ? {} : { position: Number(position) }) },
+        });
       }
     } else if (dataContentType !== undefined && dataContentType.slice(0, 5).toLowerCase() === 'text/') {
       const text = decodeUtf8(value);
-      if (text === undefined) return { ok: false, error: messageDecodeError(location, `the value is not valid UTF-8 although content-type is ${dataContentType.split(';', 1)[0]!}`) };
+      if (text === undefined) return messageDecodeError(location, `the value is not valid UTF-8 although content-type is ${dataContentType.split(';', 1)[0]!}`);
       data = text;
     } else {
       data = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -319,9 +322,9 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
   if (problems.length > 0) {
     const issues = problems.map((issue) => ({ path: headerOfField(issue.path), message: issue.message }));
     const list = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-    return { ok: false, error: messageDecodeError(location, `invalid CloudEvent attributes (${list})`, { details: { issues } }) };
+    return messageDecodeError(location, `invalid CloudEvent attributes (${list})`, { details: { issues } });
   }
-  return { ok: true, envelope: envelope as unknown as Envelope, mode: 'binary' };
+  return envelope as unknown as Envelope;
 }
 
 /** The header a binary-mode envelope field came from. */

@@ -1,20 +1,25 @@
 import { ErrorCode, IapError, type ClaimOptions, type ClaimResult, type Clock, type CompleteOptions, type IdempotencyRecord, type IdempotencyStore } from '@iap/core';
 
 /** A stored record; mutable inside the store, copied when handed out. */
-interface Entry {
+export interface StoreEntry {
   readonly key: string;
   state: IdempotencyRecord['state'];
-  readonly token: string;
+  /** Claim number; the public API shows it as a string token. */
+  readonly claim: number;
   expiresAt: number;
   result?: unknown;
 }
 
-/** The synchronous face of the bounded store, used by the consumer's hot path. */
+/**
+ * The synchronous face of the bounded store, used by the consumer's hot path: no promise and no
+ * result object per record.
+ */
 export interface SyncIdempotencyStore {
-  claim(key: string, options: ClaimOptions): ClaimResult;
-  /** @throws IapError `IDEMPOTENCY_CONFLICT` when `token` no longer holds the key. */
-  complete(key: string, token: string, options: CompleteOptions): void;
-  release(key: string, token: string): void;
+  /** Claims `key`: the claim number (>= 0) when claimed, otherwise the live entry that holds it. */
+  tryClaim(key: string, leaseMs: number): number | StoreEntry;
+  /** @throws IapError `IDEMPOTENCY_CONFLICT` when `claim` no longer holds the key. */
+  complete(key: string, claim: number, ttlMs: number): void;
+  release(key: string, claim: number): void;
 }
 
 const syncViews = new WeakMap<IdempotencyStore, SyncIdempotencyStore>();
@@ -22,6 +27,10 @@ const syncViews = new WeakMap<IdempotencyStore, SyncIdempotencyStore>();
 /** The synchronous face of a store made by {@link createBoundedMemoryIdempotencyStore}; undefined for any other store. */
 export function syncView(store: IdempotencyStore): SyncIdempotencyStore | undefined {
   return syncViews.get(store);
+}
+
+function conflict(key: string): IapError {
+  return new IapError(ErrorCode.IDEMPOTENCY_CONFLICT, 'the idempotency claim is no longer held by this token (its lease expired and another worker took it)', { details: { key } });
 }
 
 /**
@@ -33,19 +42,20 @@ export function syncView(store: IdempotencyStore): SyncIdempotencyStore | undefi
  */
 export function createBoundedMemoryIdempotencyStore(options: { readonly maxEntries: number; readonly clock: Clock }): IdempotencyStore {
   const { maxEntries, clock } = options;
-  const records = new Map<string, Entry>();
-  // tokens only need to be unique within this store: a counter, cheaper than a random UUID per record
+  const records = new Map<string, StoreEntry>();
+  // claims are numbered; the public token is this store's prefix plus the number, so tokens of
+  // different stores never match
   const tokenPrefix = `${clock.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}-`;
-  let tokenCounter = 0;
+  let nextClaim = 0;
 
-  const live = (key: string): Entry | undefined => {
-    const record = records.get(key);
-    if (record === undefined) return undefined;
-    if (record.expiresAt <= clock.now()) {
+  const live = (key: string): StoreEntry | undefined => {
+    const entry = records.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= clock.now()) {
       records.delete(key);
       return undefined;
     }
-    return record;
+    return entry;
   };
 
   // Evicts in bulk: when full, one pass from the oldest end drops a tenth of the records. Evicting
@@ -56,45 +66,66 @@ export function createBoundedMemoryIdempotencyStore(options: { readonly maxEntri
     if (records.size < maxEntries) return;
     const target = maxEntries - evictionBatch;
     const now = clock.now();
-    for (const [key, record] of records) {
+    for (const [key, entry] of records) {
       if (records.size <= target) return;
-      if (record.state === 'completed' || record.expiresAt <= now) records.delete(key);
+      if (entry.state === 'completed' || entry.expiresAt <= now) records.delete(key);
     }
   };
 
   const sync: SyncIdempotencyStore = {
-    claim(key, claimOptions) {
+    tryClaim(key, leaseMs) {
       const existing = live(key);
-      if (existing?.state === 'completed') return existing.result === undefined ? { status: 'completed' } : { status: 'completed', result: existing.result };
-      if (existing?.state === 'in_progress') return { status: 'in_progress', expiresAt: existing.expiresAt };
+      if (existing !== undefined) return existing;
       makeRoom();
-      const token = tokenPrefix + (tokenCounter++).toString(36);
-      records.set(key, { key, state: 'in_progress', token, expiresAt: clock.now() + claimOptions.leaseMs });
-      return { status: 'claimed', token };
+      const claim = nextClaim++;
+      records.set(key, { key, state: 'in_progress', claim, expiresAt: clock.now() + leaseMs });
+      return claim;
     },
-    complete(key, token, completeOptions) {
+    complete(key, claim, ttlMs) {
       const existing = live(key);
-      if (existing === undefined || existing.token !== token) {
-        throw new IapError(ErrorCode.IDEMPOTENCY_CONFLICT, 'the idempotency claim is no longer held by this token (its lease expired and another worker took it)', { details: { key } });
-      }
+      if (existing === undefined || existing.claim !== claim) throw conflict(key);
       // completed in place: the key keeps its claim-time position in the eviction order (a claim is
       // completed moments after it is made), which spares a delete and re-insert per record
       existing.state = 'completed';
-      existing.expiresAt = clock.now() + completeOptions.ttlMs;
-      if (completeOptions.result !== undefined) existing.result = completeOptions.result;
+      existing.expiresAt = clock.now() + ttlMs;
     },
-    release(key, token) {
+    release(key, claim) {
       const existing = records.get(key);
-      if (existing?.state === 'in_progress' && existing.token === token) records.delete(key);
+      if (existing?.state === 'in_progress' && existing.claim === claim) records.delete(key);
     },
   };
+
+  const claimOf = (token: string): number => (token.startsWith(tokenPrefix) ? Number(token.slice(tokenPrefix.length)) : -1);
+  const toRecord = (entry: StoreEntry): IdempotencyRecord => ({
+    key: entry.key,
+    state: entry.state,
+    token: tokenPrefix + String(entry.claim),
+    expiresAt: entry.expiresAt,
+    ...(entry.result === undefined ? {} : { result: entry.result }),
+  });
+
   const store: IdempotencyStore = {
-    claim: (key, claimOptions) => Promise.resolve(sync.claim(key, claimOptions)),
-    complete: (key, token, completeOptions) => new Promise<void>((resolve) => resolve(sync.complete(key, token, completeOptions))),
-    release: (key, token) => Promise.resolve(sync.release(key, token)),
-    get: (key) => {
+    claim(key: string, claimOptions: ClaimOptions): Promise<ClaimResult> {
+      const outcome = sync.tryClaim(key, claimOptions.leaseMs);
+      if (typeof outcome === 'number') return Promise.resolve({ status: 'claimed', token: tokenPrefix + String(outcome) });
+      if (outcome.state === 'in_progress') return Promise.resolve({ status: 'in_progress', expiresAt: outcome.expiresAt });
+      return Promise.resolve(outcome.result === undefined ? { status: 'completed' } : { status: 'completed', result: outcome.result });
+    },
+    complete(key: string, token: string, completeOptions: CompleteOptions): Promise<void> {
+      const existing = live(key);
+      const claim = claimOf(token);
+      if (existing === undefined || existing.claim !== claim) return Promise.reject(conflict(key));
+      sync.complete(key, claim, completeOptions.ttlMs);
+      if (completeOptions.result !== undefined) existing.result = completeOptions.result;
+      return Promise.resolve();
+    },
+    release(key: string, token: string): Promise<void> {
+      sync.release(key, claimOf(token));
+      return Promise.resolve();
+    },
+    get(key: string): Promise<IdempotencyRecord | undefined> {
       const entry = live(key);
-      return Promise.resolve(entry === undefined ? undefined : { ...entry });
+      return Promise.resolve(entry === undefined ? undefined : toRecord(entry));
     },
   };
   syncViews.set(store, sync);

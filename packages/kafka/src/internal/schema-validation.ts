@@ -3,11 +3,8 @@ import { describeLocation } from '../kafka-errors.js';
 import type { RecordLocation } from '../kafka-record.js';
 import type { SchemaMap } from '../consumer-options.js';
 
-/** The outcome of validating one event's data. */
-export type DataValidation = { readonly ok: true; readonly envelope: Envelope } | { readonly ok: false; readonly error: IapError };
-
-/** Validates an event's data with the schema registered for its type and schema version. */
-export type DataValidator = (envelope: Envelope, location: RecordLocation) => DataValidation | Promise<DataValidation>;
+/** Validates an event's data with the schema registered for its type and schema version: the valid envelope or the error. */
+export type DataValidator = (envelope: Envelope, location: RecordLocation) => Envelope | IapError | Promise<Envelope | IapError>;
 
 function clip(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -40,28 +37,23 @@ export function createDataValidator(schemas: SchemaMap, options: { readonly inPl
     const schema = versions !== undefined && Object.prototype.hasOwnProperty.call(versions, envelope.schemaVersion) ? versions[envelope.schemaVersion] : undefined;
     if (schema === undefined) {
       const known = versions === undefined ? 'the type is not registered' : `registered versions: ${Object.keys(versions).join(', ')}`;
-      return {
-        ok: false,
-        error: new IapError(
-          ErrorCode.UNKNOWN_SCHEMA_VERSION,
-          `${describeLocation(location)} has event type "${clip(envelope.type)}" schema version "${clip(envelope.schemaVersion)}" with no schema (${known}); add it to the consumer's schemas`,
-          { details: { ...location, type: envelope.type, schemaVersion: envelope.schemaVersion } },
-        ),
-      };
+      return new IapError(
+        ErrorCode.UNKNOWN_SCHEMA_VERSION,
+        `${describeLocation(location)} has event type "${clip(envelope.type)}" schema version "${clip(envelope.schemaVersion)}" with no schema (${known}); add it to the consumer's schemas`,
+        { details: { ...location, type: envelope.type, schemaVersion: envelope.schemaVersion } },
+      );
     }
     const result = schema['~standard'].validate(envelope.data);
     return result instanceof Promise ? result.then((settled) => finish(settled, envelope, location, inPlace)) : finish(result, envelope, location, inPlace);
   };
 }
 
-function finish(result: StandardSchemaV1.Result<unknown>, envelope: Envelope, location: RecordLocation, inPlace: boolean): DataValidation {
-  if (result.issues !== undefined) {
-    return { ok: false, error: new ValidationError(`data of ${clip(envelope.type)} v${clip(envelope.schemaVersion)} in ${describeLocation(location)}`, toIssues(result.issues)) };
-  }
-  if (result.value === envelope.data) return { ok: true, envelope };
+function finish(result: StandardSchemaV1.Result<unknown>, envelope: Envelope, location: RecordLocation, inPlace: boolean): Envelope | IapError {
+  if (result.issues !== undefined) return new ValidationError(`data of ${clip(envelope.type)} v${clip(envelope.schemaVersion)} in ${describeLocation(location)}`, toIssues(result.issues));
+  if (result.value === envelope.data) return envelope;
   if (inPlace) {
     (envelope as { data: unknown }).data = result.value;
-    return { ok: true, envelope };
+    return envelope;
   }
-  return { ok: true, envelope: { ...envelope, data: result.value } };
+  return { ...envelope, data: result.value };
 }
