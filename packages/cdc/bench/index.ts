@@ -20,9 +20,9 @@ import { reportResults, type BenchCaseResult, type BenchRole } from '../../../sc
 import { createCdcParser } from '../src/index.js';
 import { parseJsonText } from '../src/internal/json-text.js';
 
-const ROUNDS = Number(process.env.IAP_BENCH_ROUNDS ?? 21);
+const ROUNDS = Number(process.env.IAP_BENCH_ROUNDS ?? 31);
 const WARMUP_ROUNDS = 3;
-const PASSES = Number(process.env.IAP_BENCH_PASSES ?? 40);
+const PASSES = Number(process.env.IAP_BENCH_PASSES ?? 60);
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', '__fixtures__', 'cdc');
 
 function stringifyExact(value: unknown): string {

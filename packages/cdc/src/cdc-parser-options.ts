@@ -8,7 +8,18 @@ export type TemporalMode = 'iso' | 'date' | 'raw';
 /** How JSON columns are returned. */
 export type JsonMode = 'parse' | 'string';
 
-/** Options of {@link createCdcParser} and the `parseChanges` family. */
+/**
+ * Options of {@link createCdcParser} and the `parseChanges` family. Every option is optional.
+ *
+ * @example
+ * ```ts
+ * const parser = createCdcParser({
+ *   decimalMode: 'decimal',
+ *   temporalMode: 'date',
+ *   columnTypes: { 'public.orders': { total: { type: 'decimal', scale: 2 } } },
+ * });
+ * ```
+ */
 export interface CdcParserOptions {
   /**
    * The message format, or `'auto'` to detect it from the message's shape.

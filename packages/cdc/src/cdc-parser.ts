@@ -8,6 +8,11 @@ import { resolveParserOptions } from './internal/resolved-options.js';
  * A record value or key: the bytes (`Uint8Array` / `Buffer`), the text, a value parsed already
  * (plain JSON data; integers beyond 2^53 as `bigint` if you kept them), or `null` (a tombstone).
  * Pass bytes or text for lossless numbers: an already-parsed value has lost them.
+ *
+ * @example
+ * ```ts
+ * const value: CdcInput = kafkaMessage.value; // Buffer | null
+ * ```
  */
 export type CdcInput = Uint8Array | string | object | null;
 
@@ -23,7 +28,15 @@ export interface CdcRecordMeta {
   readonly topic?: string | undefined;
 }
 
-/** The result of {@link safeParseChanges} / {@link CdcParser.safeParse}: never throws. */
+/**
+ * The result of {@link safeParseChanges} / {@link CdcParser.safeParse}: never throws.
+ *
+ * @example
+ * ```ts
+ * const result: ParseChangesResult = parser.safeParse(value);
+ * const events = result.ok ? result.events : [];
+ * ```
+ */
 export type ParseChangesResult = { readonly ok: true; readonly events: ChangeEvent[] } | { readonly ok: false; readonly error: CdcParseError };
 
 /** A parser with its options resolved once (the fast way to parse a stream). */
@@ -107,12 +120,12 @@ export function createCdcParser(options: CdcParserOptions = {}): CdcParser {
 /** Options of the one-call functions: parser options plus the record's key and topic. */
 export interface ParseChangesOptions extends CdcParserOptions, CdcRecordMeta {}
 
-const CONFIG_KEYS = new Set<string>(['format', 'lossless', 'decimalMode', 'temporalMode', 'jsonMode', 'columnTypes', 'useMessageColumnTypes', 'unavailablePlaceholder', 'maxDepth', 'maxInputBytes', 'dmsBeforeImagePrefix', 'flattenedFieldPrefix', 'schemaCacheSize']);
 let defaultParser: CdcParser | undefined;
 const parsers = new WeakMap<object, CdcParser>();
 
 function parserFor(options: ParseChangesOptions | undefined): CdcParser {
-  const hasConfig = options !== undefined && Object.keys(options).some((name) => CONFIG_KEYS.has(name) && (options as Record<string, unknown>)[name] !== undefined);
+  // options that only carry the record's key / topic use the shared default parser
+  const hasConfig = options !== undefined && Object.keys(options).some((name) => name !== 'key' && name !== 'topic' && (options as Record<string, unknown>)[name] !== undefined);
   if (!hasConfig) return (defaultParser ??= createCdcParser());
   let parser = parsers.get(options);
   if (parser === undefined) {

@@ -10,6 +10,11 @@ import type { UnavailableValue } from './unavailable.js';
  * - temporal columns are ISO strings by default, or `Date` / raw numbers by option;
  * - `Unavailable` marks an unchanged value the source did not send (TOAST);
  * - structs, arrays, maps and parsed JSON columns nest these.
+ *
+ * @example
+ * ```ts
+ * const price: CdcValue = event.after?.price ?? null; // '30.50' with the default decimalMode
+ * ```
  */
 export type CdcValue =
   | null

@@ -76,6 +76,16 @@ export interface SchemaChange {
  * One typed change event, the same shape for every format. Fields that do not apply to an event
  * are null; `raw` is the parsed message it came from (shared by every event of a multi-row
  * message).
+ *
+ * @example
+ * ```ts
+ * function apply(event: ChangeEvent): void {
+ *   if (event.kind !== 'change') return;
+ *   const table = `${event.source.schema ?? event.source.database}.${event.source.table}`;
+ *   if (event.operation === 'delete') store.delete(table, event.key ?? event.before);
+ *   else store.upsert(table, event.after);
+ * }
+ * ```
  */
 export interface ChangeEvent {
   readonly format: CdcFormat;

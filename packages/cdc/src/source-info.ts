@@ -1,6 +1,12 @@
 /**
  * Where a change sits in the source's log, per connector family. Only what the message carries is
  * filled in; formats that give no position leave `source.position` null.
+ *
+ * @example
+ * ```ts
+ * const position = event.source.position;
+ * if (position?.type === 'postgres') checkpoint.lsn = position.lsn; // bigint
+ * ```
  */
 export type SourcePosition =
   | PostgresPosition
