@@ -303,17 +303,21 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
     }
   }
 
-  // same field order as createEnvelope, so every decoded envelope shares one object shape
-  const envelope: Record<string, unknown> = { id, type, source };
+  // the fields every envelope has, in one literal (one allocation, one shape); optional ones after
+  const envelope: Record<string, unknown> = {
+    id,
+    type,
+    source,
+    time,
+    schemaVersion: schemaVersion ?? '1',
+    dataContentType: dataContentType ?? 'application/json',
+    data,
+    extensions: extensions ?? NO_EXTENSIONS,
+  };
   if (subject !== undefined) envelope.subject = subject;
-  envelope.time = time;
-  envelope.schemaVersion = schemaVersion ?? '1';
   if (correlationId !== undefined) envelope.correlationId = correlationId;
   if (causationId !== undefined) envelope.causationId = causationId;
   if (partitionKey !== undefined) envelope.partitionKey = partitionKey;
-  envelope.dataContentType = dataContentType ?? 'application/json';
-  envelope.data = data;
-  envelope.extensions = extensions ?? NO_EXTENSIONS;
   if (traceparent !== undefined) envelope.traceparent = traceparent;
   if (tracestate !== undefined) envelope.tracestate = tracestate;
 

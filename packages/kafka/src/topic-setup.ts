@@ -37,7 +37,7 @@ export interface EnsureTopicsResult {
 
 /**
  * Creates the main, retry and dead-letter topics a consumer needs, if they do not exist, and waits
- * until every partition has a leader (polling metadata, with a deadline). Existing topics are left
+ * until every partition has a leader that answers offset requests (polling, with a deadline). Existing topics are left
  * as they are (their partition counts are not changed).
  *
  * @throws IapError `INVALID_OPTIONS` for invalid options; `BROKER` when Kafka refuses or leaders do
@@ -84,7 +84,8 @@ export async function ensureTopics(options: EnsureTopicsOptions): Promise<Ensure
         let ready = false;
         try {
           const info = await admin.describeTopic(topic);
-          ready = info.length > 0 && info.every((p) => p.leader >= 0);
+          // a leader in the metadata, and the leader answering offset requests (it may lag a moment)
+          ready = info.length > 0 && info.every((p) => p.leader >= 0) && (await admin.topicOffsets(topic)).length === info.length;
         } catch (error) {
           if (!toIapError(error).retryable) throw error;
         }
