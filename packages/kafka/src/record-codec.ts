@@ -54,24 +54,26 @@ const STRUCTURED_CONTENT_TYPE = `${CLOUDEVENTS_JSON}; charset=utf-8`;
  */
 export function encodeKafkaRecord(envelope: Envelope, options: EncodeKafkaRecordOptions = {}): OutgoingRecord {
   const key = options.key ?? envelope.partitionKey;
-  const headers: Record<string, string> = options.headers === undefined ? {} : { ...options.headers };
   let value: Buffer | null;
+  let headers: Record<string, string>;
   if (options.mode === 'structured') {
     const bytes = encodeEnvelope(envelope);
     value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    headers[CloudEventsHeaders.CONTENT_TYPE] = STRUCTURED_CONTENT_TYPE;
-    headers[CloudEventsHeaders.SCHEMA_VERSION] = envelope.schemaVersion;
-    if (envelope.correlationId !== undefined) headers[CloudEventsHeaders.CORRELATION_ID] = envelope.correlationId;
+    headers = { 'content-type': STRUCTURED_CONTENT_TYPE, ce_schemaversion: envelope.schemaVersion };
+    if (envelope.correlationId !== undefined) headers.ce_correlationid = envelope.correlationId;
   } else {
     value = encodeData(envelope);
-    headers.ce_specversion = '1.0';
-    headers.ce_id = envelope.id;
-    headers.ce_source = envelope.source;
-    headers.ce_type = envelope.type;
-    headers.ce_time = envelope.time;
+    // the headers every binary record has, in one literal; optional ones after
+    headers = {
+      ce_specversion: '1.0',
+      ce_id: envelope.id,
+      ce_source: envelope.source,
+      ce_type: envelope.type,
+      ce_time: envelope.time,
+      'content-type': envelope.dataContentType,
+      ce_schemaversion: envelope.schemaVersion,
+    };
     if (envelope.subject !== undefined) headers.ce_subject = envelope.subject;
-    headers[CloudEventsHeaders.CONTENT_TYPE] = envelope.dataContentType;
-    headers.ce_schemaversion = envelope.schemaVersion;
     if (envelope.correlationId !== undefined) headers.ce_correlationid = envelope.correlationId;
     if (envelope.causationId !== undefined) headers.ce_causationid = envelope.causationId;
     const extensions = envelope.extensions;
@@ -79,7 +81,13 @@ export function encodeKafkaRecord(envelope: Envelope, options: EncodeKafkaRecord
   }
   if (envelope.traceparent !== undefined) headers.traceparent = envelope.traceparent;
   if (envelope.tracestate !== undefined) headers.tracestate = envelope.tracestate;
+  if (options.headers !== undefined && hasKeys(options.headers)) headers = { ...options.headers, ...headers };
   return { key: key === undefined ? null : Buffer.from(key, 'utf8'), value, headers };
+}
+
+function hasKeys(object: Readonly<Record<string, string>>): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 function encodeData(envelope: Envelope): Buffer | null {
