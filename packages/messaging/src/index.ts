@@ -27,6 +27,10 @@ export type { RelayBatchResult, RelayEvents, RelayMessageRef } from './relay-eve
 export { createInbox } from './inbox.js';
 export type { Inbox, InboxOptions, InboxKey, InboxResult } from './inbox.js';
 
+// shared idempotency store (core contract on a table)
+export { createSqlIdempotencyStore } from './sql-idempotency-store.js';
+export type { SqlIdempotencyStore, SqlIdempotencyStoreOptions } from './sql-idempotency-store.js';
+
 // in-process transport (non-durable)
 export { createInProcessTransport } from './in-process-transport.js';
 export type { InProcessTransport, InProcessHandler } from './in-process-transport.js';

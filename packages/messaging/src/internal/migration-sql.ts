@@ -51,6 +51,20 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}inbox_processed_idx" ON ${n.inbox} (processed_at)`,
     ],
   },
+  {
+    version: 2,
+    name: 'idempotency keys table',
+    statements: (n: TableNames): readonly string[] => [
+      `CREATE TABLE IF NOT EXISTS ${n.idempotency} (
+        key text PRIMARY KEY,
+        state text NOT NULL CHECK (state IN ('in_progress', 'completed')),
+        token text NOT NULL,
+        expires_at bigint NOT NULL,
+        result jsonb
+      )`,
+      `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}idempotency_exp_idx" ON ${n.idempotency} (expires_at)`,
+    ],
+  },
 ]);
 
 /** The newest schema version this package knows. */

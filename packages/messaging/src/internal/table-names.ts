@@ -10,6 +10,8 @@ export interface TableNames {
   /** Qualified, quoted names. */
   readonly outbox: string;
   readonly inbox: string;
+  /** Idempotency keys table (shared dedup store). */
+  readonly idempotency: string;
   readonly migrations: string;
   readonly leaseSequence: string;
   /** Unquoted name of the leases sequence, qualified, as a string literal for nextval. */
@@ -23,6 +25,7 @@ export interface TableNames {
   /** Human-readable qualified outbox table name for messages. */
   readonly outboxLabel: string;
   readonly inboxLabel: string;
+  readonly idempotencyLabel: string;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -68,6 +71,7 @@ export function resolveTableNames(options: MessagingTablesOptions = {}): TableNa
     quotedSchema: `"${schema}"`,
     outbox: q(`${tablePrefix}outbox`),
     inbox: q(`${tablePrefix}inbox`),
+    idempotency: q(`${tablePrefix}idempotency_keys`),
     migrations: q(`${tablePrefix}migrations`),
     leaseSequence: q(`${tablePrefix}outbox_lease_seq`),
     leaseSequenceLiteral: `'${q(`${tablePrefix}outbox_lease_seq`)}'`,
@@ -76,5 +80,6 @@ export function resolveTableNames(options: MessagingTablesOptions = {}): TableNa
     lockNamespace: hash32(`iap.messaging:${schema}.${tablePrefix}`),
     outboxLabel: `${schema}.${tablePrefix}outbox`,
     inboxLabel: `${schema}.${tablePrefix}inbox`,
+    idempotencyLabel: `${schema}.${tablePrefix}idempotency_keys`,
   });
 }
