@@ -65,8 +65,9 @@ export function createWebhookVerifier<TSchema extends StandardSchemaV1 | undefin
       if (spec === undefined) return undefined;
       if (spec.kind === 'reply') return handshakeReply(spec.contentType, spec.body);
       const key = keys[event.secretIndex];
-      if (key === undefined || key.kind !== 'symmetric') return undefined;
-      const built = spec.build(hmacSha256Hex(key, spec.message));
+      const hex = key === undefined ? undefined : hmacSha256Hex(key, spec.message);
+      if (hex === undefined) return undefined;
+      const built = spec.build(hex);
       return handshakeReply(built.contentType, built.body);
     },
   };

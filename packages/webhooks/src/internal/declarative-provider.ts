@@ -108,11 +108,17 @@ export function malformed(message: string): PrepareFailure {
   return { ok: false, reason: 'malformed_header', message };
 }
 
-/** The first present header of `names`, with its name. */
-export function firstHeader(request: WebhookRequestView, names: readonly string[]): { name: string; value: string } | undefined {
-  for (const name of names) {
-    const value = request.header(name);
-    if (value !== undefined) return { name, value };
+/** The index in `names` of the first header present, or -1. */
+function firstHeaderIndex(request: WebhookRequestView, names: readonly string[]): number {
+  for (let i = 0; i < names.length; i++) if (request.header(names[i]!) !== undefined) return i;
+  return -1;
+}
+
+/** The value of the first present header of `names`. */
+function firstHeaderValue(request: WebhookRequestView, names: readonly string[]): string | undefined {
+  for (let i = 0; i < names.length; i++) {
+    const value = request.header(names[i]!);
+    if (value !== undefined) return value;
   }
   return undefined;
 }
@@ -139,8 +145,11 @@ function findVersion(format: Extract<SignatureFormat, { kind: 'list' }>, names: 
   return undefined;
 }
 
-/** Reads the signatures of one header according to its format. */
-export function parseSignatureHeader(value: string, format: SignatureFormat, header: string): ParsedSignatures | PrepareFailure {
+/**
+ * Reads the signatures of one header according to its format. `names`: the format's version names
+ * (`Object.keys(format.versions)`), computed once per provider rather than per request.
+ */
+export function parseSignatureHeader(value: string, format: SignatureFormat, header: string, names: readonly string[] = versionNames(format)): ParsedSignatures | PrepareFailure {
   if (format.kind === 'single') {
     const trimmed = trimOws(value);
     const prefix = format.prefix ?? '';
@@ -150,7 +159,6 @@ export function parseSignatureHeader(value: string, format: SignatureFormat, hea
     return { candidates: [{ algorithm: format.algorithm, bytes }], timestampText: undefined };
   }
   // Scanned by hand: no split array, no sliced keys to hash (this runs on every request).
-  const names = Object.keys(format.versions);
   const { itemSeparator, versionSeparator, timestampKey } = format;
   const candidates: SignatureCandidate[] = [];
   let timestampText: string | undefined;
@@ -206,6 +214,11 @@ export function readTimestamp(text: string | undefined, unit: TimestampUnit, sou
   return { source, ms };
 }
 
+/** The version names of a list format (none for a single signature). */
+function versionNames(format: SignatureFormat): readonly string[] {
+  return format.kind === 'list' ? Object.keys(format.versions) : [];
+}
+
 /** The versions a source offers, as (name, version) pairs. */
 function versionsOf(format: SignatureFormat): Array<[string, SignatureVersion]> {
   return format.kind === 'single' ? [['', format]] : Object.entries(format.versions);
@@ -219,6 +232,7 @@ export function defineProvider(spec: ProviderSpec): WebhookProvider {
   const timestamp = spec.timestamp;
   const timestampUnit = timestamp?.unit;
   const allSignatureHeaders = spec.signatures.flatMap((source) => source.headers);
+  const sourceVersionNames = spec.signatures.map((source) => versionNames(source.format));
 
   // Messages and timestamp sources are built once here, not per request.
   const missingSignature = `signature header ${allSignatureHeaders.join(' or ')} is missing`;
@@ -249,23 +263,23 @@ export function defineProvider(spec: ProviderSpec): WebhookProvider {
     }
     if (headerValue === undefined) return missing(missingSignature);
     const source = spec.signatures[sourceIndex]!;
-    const parsed = parseSignatureHeader(headerValue, source.format, headerName);
+    const parsed = parseSignatureHeader(headerValue, source.format, headerName, sourceVersionNames[sourceIndex]);
     if ('ok' in parsed) return parsed;
 
     const values: Partial<Record<TemplateField, string>> = {};
     let signedTimestamp: SignedTimestamp | undefined;
     if (timestamp !== undefined) {
-      const text = 'signatureKey' in timestamp ? parsed.timestampText : firstHeader(request, timestamp.headers)?.value;
+      const text = 'signatureKey' in timestamp ? parsed.timestampText : firstHeaderValue(request, timestamp.headers);
       const read = readTimestamp(text, timestamp.unit, timestampSources[sourceIndex]!);
       if ('ok' in read) return read;
       signedTimestamp = read;
       values.timestamp = text!;
     }
     if (needsId) {
-      const id = firstHeader(request, spec.idHeaders);
+      const id = firstHeaderValue(request, spec.idHeaders);
       if (id === undefined) return missing(`id header ${spec.idHeaders.join(' or ')} is missing`);
-      if (id.value.length === 0 || id.value.length > 256) return malformed(`id header ${id.name} must have 1 to 256 characters`);
-      values.id = id.value;
+      if (id.length === 0 || id.length > 256) return malformed(`id header ${spec.idHeaders[firstHeaderIndex(request, spec.idHeaders)]!} must have 1 to 256 characters`);
+      values.id = id;
     }
     if (needsUrl) {
       const url = spec.url ?? request.url;

@@ -1,24 +1,33 @@
 /**
- * Signature computation with node:crypto, synchronous. The hot path (HMAC) feeds the prefix, the
- * body and the suffix straight into `createHmac`: bytes are never copied, strings are hashed as
- * UTF-8 by OpenSSL without an intermediate Buffer. Comparison: exact length check, then
- * `timingSafeEqual`.
+ * Signature computation with node:crypto, synchronous. The hot path (HMAC) starts from the secret's
+ * precomputed padded blocks (see precomputed-hmac.ts): no HMAC context is set up per request.
+ * Comparison: exact length check, then `timingSafeEqual`.
  */
-import { createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, sign as cryptoSign, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { SignatureCandidate, SignedContent, SigningPlan, VerificationPlan, WebhookKey } from '../webhook-provider.js';
 import type { WebhookBody } from '../webhook-request.js';
 import { hmacHash } from './algorithms.js';
 import { ed25519SpkiFromRaw } from './key-formats.js';
+import { computeHmac, createHmacKey, writeLatin1, type HmacKey } from './precomputed-hmac.js';
 import { encodeHex } from './strict-hex.js';
 
 /** A key prepared for node:crypto once, at construction. */
 export interface NodeKey {
   readonly kind: WebhookKey['kind'];
   readonly bytes: Uint8Array;
-  /** Secret (symmetric), public or private KeyObject. */
-  readonly object: KeyObject;
+  /** Public or private KeyObject (asymmetric keys). */
+  readonly object: KeyObject | undefined;
+  /** The secret prepared for HMAC-SHA1, -SHA256 and -SHA512 (symmetric keys). */
+  readonly hmac: HmacKeys | undefined;
   /** SHA-256 of the secret, for token comparison without a length oracle. */
   readonly tokenDigest: Buffer | undefined;
+}
+
+/** A symmetric secret prepared for each HMAC hash. */
+interface HmacKeys {
+  readonly sha1: HmacKey;
+  readonly sha256: HmacKey;
+  readonly sha512: HmacKey;
 }
 
 /**
@@ -27,23 +36,17 @@ export interface NodeKey {
  */
 export function toNodeKey(key: WebhookKey): NodeKey {
   switch (key.kind) {
-    case 'symmetric':
-      return { kind: key.kind, bytes: key.bytes, object: createSecretKey(key.bytes), tokenDigest: createHash('sha256').update(key.bytes).digest() };
+    case 'symmetric': {
+      const hmac = { sha1: createHmacKey('sha1', key.bytes), sha256: createHmacKey('sha256', key.bytes), sha512: createHmacKey('sha512', key.bytes) };
+      return { kind: key.kind, bytes: key.bytes, object: undefined, hmac, tokenDigest: createHash('sha256').update(key.bytes).digest() };
+    }
     case 'ed25519-public':
-      return { kind: key.kind, bytes: key.bytes, object: createPublicKey({ key: Buffer.from(ed25519SpkiFromRaw(key.bytes)), format: 'der', type: 'spki' }), tokenDigest: undefined };
+      return { kind: key.kind, bytes: key.bytes, object: createPublicKey({ key: Buffer.from(ed25519SpkiFromRaw(key.bytes)), format: 'der', type: 'spki' }), hmac: undefined, tokenDigest: undefined };
     case 'ecdsa-p256-public':
-      return { kind: key.kind, bytes: key.bytes, object: createPublicKey({ key: Buffer.from(key.bytes), format: 'der', type: 'spki' }), tokenDigest: undefined };
+      return { kind: key.kind, bytes: key.bytes, object: createPublicKey({ key: Buffer.from(key.bytes), format: 'der', type: 'spki' }), hmac: undefined, tokenDigest: undefined };
     default:
-      return { kind: key.kind, bytes: key.bytes, object: createPrivateKey({ key: Buffer.from(key.bytes), format: 'der', type: 'pkcs8' }), tokenDigest: undefined };
+      return { kind: key.kind, bytes: key.bytes, object: createPrivateKey({ key: Buffer.from(key.bytes), format: 'der', type: 'pkcs8' }), hmac: undefined, tokenDigest: undefined };
   }
-}
-
-function hmac(hash: string, key: KeyObject, content: SignedContent, body: WebhookBody): Buffer {
-  const mac = createHmac(hash, key);
-  if (content.prefix.length > 0) mac.update(content.prefix);
-  if (content.includeBody) mac.update(body);
-  if (content.suffix.length > 0) mac.update(content.suffix);
-  return mac.digest();
 }
 
 function digest(key: Uint8Array, content: SignedContent, body: WebhookBody): Buffer {
@@ -63,29 +66,51 @@ function contiguous(content: SignedContent, body: WebhookBody): Buffer {
 }
 
 /**
- * One reusable off-heap buffer per signature length. Decoded signatures are small typed arrays that
+ * Two reusable off-heap buffers per signature length. Decoded signatures are small typed arrays that
  * V8 keeps on its heap; handing one to `timingSafeEqual` makes V8 allocate an ArrayBuffer for it on
- * every call (about 10% of a 1 KiB verification). Copying the bytes into a scratch Buffer first is
- * cheaper. Verification is synchronous, so one scratch per length is never shared between calls.
+ * every call (about 10% of a 1 KiB verification), and MACs arrive as latin1 strings. Copying both
+ * into scratch buffers first is cheaper. Verification is synchronous, so a scratch pair is never
+ * shared between calls. The copies do not branch on the bytes.
  */
-const scratchByLength = new Map<number, Buffer>();
+const scratchByLength = new Map<number, readonly [Buffer, Buffer]>();
+
+function scratchPair(length: number): readonly [Buffer, Buffer] {
+  let pair = scratchByLength.get(length);
+  if (pair === undefined) {
+    pair = [Buffer.alloc(length), Buffer.alloc(length)];
+    scratchByLength.set(length, pair);
+  }
+  return pair;
+}
 
 function equalBytes(candidate: Uint8Array, expected: Buffer): boolean {
   const length = expected.byteLength;
   if (candidate.byteLength !== length) return false;
-  let scratch = scratchByLength.get(length);
-  if (scratch === undefined) {
-    scratch = Buffer.alloc(length);
-    scratchByLength.set(length, scratch);
-  }
+  const [scratch] = scratchPair(length);
   scratch.set(candidate);
   return timingSafeEqual(scratch, expected);
 }
 
+/** Compares a decoded signature with a MAC given as a latin1 string: length check, then `timingSafeEqual`. */
+function equalMac(candidate: Uint8Array, mac: string): boolean {
+  const length = mac.length;
+  if (candidate.byteLength !== length) return false;
+  const [left, right] = scratchPair(length);
+  left.set(candidate);
+  writeLatin1(right, mac, 0);
+  return timingSafeEqual(left, right);
+}
+
+/** The KeyObject of a public or private key. @throws Error for a symmetric key. */
+function keyObject(key: NodeKey): KeyObject {
+  if (key.object === undefined) throw new Error(`a ${key.kind} key has no public or private key object`);
+  return key.object;
+}
+
 function verifyPublic(candidate: SignatureCandidate, key: NodeKey, data: Buffer): boolean {
   try {
-    if (candidate.algorithm === 'ed25519') return cryptoVerify(null, data, key.object, candidate.bytes);
-    return cryptoVerify('sha256', data, { key: key.object, dsaEncoding: 'der' }, candidate.bytes);
+    if (candidate.algorithm === 'ed25519') return cryptoVerify(null, data, keyObject(key), candidate.bytes);
+    return cryptoVerify('sha256', data, { key: keyObject(key), dsaEncoding: 'der' }, candidate.bytes);
   } catch {
     return false;
   }
@@ -109,24 +134,29 @@ function matchContent(content: SignedContent, candidates: readonly SignatureCand
   let data: Buffer | undefined;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
-    let sha1: Buffer | undefined;
-    let sha256: Buffer | undefined;
-    let sha512: Buffer | undefined;
+    const hmacKeys = key.hmac;
+    let sha1: string | undefined;
+    let sha256: string | undefined;
+    let sha512: string | undefined;
     let sha256Digest: Buffer | undefined;
     for (let c = 0; c < candidates.length; c++) {
       const candidate = candidates[c]!;
       let matched = false;
       switch (candidate.algorithm) {
         case 'hmac-sha256':
-          if (key.kind !== 'symmetric') continue;
-          sha256 ??= hmac('sha256', key.object, content, body);
-          matched = equalBytes(candidate.bytes, sha256);
+          if (hmacKeys === undefined) continue;
+          sha256 ??= computeHmac(hmacKeys.sha256, content, body);
+          matched = equalMac(candidate.bytes, sha256);
           break;
         case 'hmac-sha1':
+          if (hmacKeys === undefined) continue;
+          sha1 ??= computeHmac(hmacKeys.sha1, content, body);
+          matched = equalMac(candidate.bytes, sha1);
+          break;
         case 'hmac-sha512':
-          if (key.kind !== 'symmetric') continue;
-          if (candidate.algorithm === 'hmac-sha1') matched = equalBytes(candidate.bytes, (sha1 ??= hmac(hmacHash(candidate.algorithm).node, key.object, content, body)));
-          else matched = equalBytes(candidate.bytes, (sha512 ??= hmac(hmacHash(candidate.algorithm).node, key.object, content, body)));
+          if (hmacKeys === undefined) continue;
+          sha512 ??= computeHmac(hmacKeys.sha512, content, body);
+          matched = equalMac(candidate.bytes, sha512);
           break;
         case 'sha256-digest':
           if (key.kind !== 'symmetric') continue;
@@ -161,9 +191,9 @@ export function bodyDigestMatches(body: WebhookBody, expected: Uint8Array): bool
   return equalBytes(expected, sha256Bytes(body));
 }
 
-/** HMAC-SHA256 of `message` with a symmetric key, as hex (Zoom's CRC answer). */
-export function hmacSha256Hex(key: NodeKey, message: string): string {
-  return createHmac('sha256', key.object).update(message).digest('hex');
+/** HMAC-SHA256 of `message` with a symmetric key, as hex (Zoom's CRC answer); `undefined` for other keys. */
+export function hmacSha256Hex(key: NodeKey, message: string): string | undefined {
+  return key.hmac === undefined ? undefined : Buffer.from(computeHmac(key.hmac.sha256, { prefix: message, includeBody: false, suffix: '' }, ''), 'latin1').toString('hex');
 }
 
 /** Computes the signature a signing plan asks for. */
@@ -175,7 +205,8 @@ export function computeSignature(plan: SigningPlan, key: NodeKey, body: WebhookB
     case 'hmac-sha1':
     case 'hmac-sha256':
     case 'hmac-sha512':
-      signature = hmac(hmacHash(plan.algorithm).node, key.object, content, body);
+      if (key.hmac === undefined) throw new Error(`${plan.algorithm} needs a symmetric key`);
+      signature = Buffer.from(computeHmac(key.hmac[hmacHash(plan.algorithm).node], content, body), 'latin1');
       break;
     case 'sha256-digest':
       signature = digest(key.bytes, content, body);
@@ -184,10 +215,10 @@ export function computeSignature(plan: SigningPlan, key: NodeKey, body: WebhookB
       signature = key.bytes;
       break;
     case 'ed25519':
-      signature = cryptoSign(null, contiguous(content, body), key.object);
+      signature = cryptoSign(null, contiguous(content, body), keyObject(key));
       break;
     case 'ecdsa-p256-sha256':
-      signature = cryptoSign('sha256', contiguous(content, body), { key: key.object, dsaEncoding: 'der' });
+      signature = cryptoSign('sha256', contiguous(content, body), { key: keyObject(key), dsaEncoding: 'der' });
       break;
   }
   return { signature, bodySha256Hex };

@@ -1,8 +1,9 @@
 /**
  * Signed-content templates such as `{id}.{timestamp}.{body}`: literal text with the placeholders
  * `{body}` (the raw body, at most once), `{timestamp}` (the timestamp exactly as sent), `{id}`,
- * `{method}` and `{url}`. Compiled once; rendering only concatenates the short parts around the body,
- * so the body itself is never copied.
+ * `{method}` and `{url}`. Compiled once; rendering only lists the short parts around the body (the
+ * node:crypto engine writes them one by one, without concatenating them), so neither the body nor
+ * the parts are copied into an intermediate string.
  */
 import type { SignedContent } from '../webhook-provider.js';
 
@@ -23,11 +24,49 @@ export interface CompiledTemplate {
   render(values: Readonly<Partial<Record<TemplateField, string>>>): SignedContent;
 }
 
+/**
+ * Signed content rendered from a template with placeholders. It keeps the rendered parts, so the
+ * node:crypto engine writes them straight into its hash input; `prefix` and `suffix` (what other
+ * engines and custom code read) are joined on first access.
+ */
+export class RenderedContent implements SignedContent {
+  readonly includeBody: boolean;
+  /** The parts before the body, in order. */
+  readonly prefixParts: readonly string[];
+  /** The parts after the body, in order. */
+  readonly suffixParts: readonly string[];
+  /** Length of all parts together, in UTF-16 code units. */
+  readonly partsLength: number;
+  #prefix: string | undefined;
+  #suffix: string | undefined;
+
+  constructor(prefixParts: readonly string[], includeBody: boolean, suffixParts: readonly string[]) {
+    this.prefixParts = prefixParts;
+    this.includeBody = includeBody;
+    this.suffixParts = suffixParts;
+    let length = 0;
+    for (const part of prefixParts) length += part.length;
+    for (const part of suffixParts) length += part.length;
+    this.partsLength = length;
+  }
+
+  get prefix(): string {
+    return (this.#prefix ??= this.prefixParts.join(''));
+  }
+
+  get suffix(): string {
+    return (this.#suffix ??= this.suffixParts.join(''));
+  }
+}
+
 const FIELDS: ReadonlySet<string> = new Set(['timestamp', 'id', 'method', 'url']);
 
-function renderParts(parts: readonly Part[], values: Readonly<Partial<Record<TemplateField, string>>>): string {
-  let out = '';
-  for (const part of parts) out += part.field === undefined ? part.literal : (values[part.field] ?? '');
+const NO_PARTS: readonly string[] = Object.freeze([]);
+
+function renderParts(parts: readonly Part[], values: Readonly<Partial<Record<TemplateField, string>>>): readonly string[] {
+  if (parts.length === 0) return NO_PARTS;
+  const out: string[] = [];
+  for (const part of parts) out.push(part.field === undefined ? part.literal : (values[part.field] ?? ''));
   return out;
 }
 
@@ -65,12 +104,12 @@ export function compileTemplate(template: string): CompiledTemplate {
   }
   // A template without placeholders (GitHub's `{body}`) renders to one shared, frozen object.
   const constant: SignedContent | undefined =
-    fields.size === 0 ? Object.freeze({ prefix: renderParts(before, {}), includeBody: includesBody, suffix: renderParts(after, {}) }) : undefined;
+    fields.size === 0 ? Object.freeze({ prefix: renderParts(before, {}).join(''), includeBody: includesBody, suffix: renderParts(after, {}).join('') }) : undefined;
   return {
     fields,
     includesBody,
     render(values) {
-      return constant ?? { prefix: renderParts(before, values), includeBody: includesBody, suffix: renderParts(after, values) };
+      return constant ?? new RenderedContent(renderParts(before, values), includesBody, renderParts(after, values));
     },
   };
 }
