@@ -63,3 +63,17 @@ describe('sleep', () => {
     systemClock.clearTimeout(handle);
   });
 });
+
+describe('sleep on the system clock', () => {
+  it('keeps the process alive while awaited (a ref\'d timer), and clears it on abort', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `import { sleep } from ${JSON.stringify(new URL('./sleep.ts', import.meta.url).pathname)}; await sleep(30); console.log('resumed');`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(result.stdout.trim()).toBe('resumed');
+    expect(result.status).toBe(0);
+    const controller = new AbortController();
+    const pending = sleep(60_000, { signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+});

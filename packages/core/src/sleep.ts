@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { ErrorCode } from './error-codes.js';
 import { IapError } from './iap-error.js';
 
@@ -13,6 +13,10 @@ export interface SleepOptions {
 /**
  * Resolves after `ms` on the given clock; rejects with `ABORTED` as soon as `signal` aborts. The timer
  * and the abort listener are always cleaned up.
+ *
+ * An awaited sleep is an explicit wait, so on the system clock it keeps the process alive until it
+ * ends (unlike the unref'd background timers of @iap components): a script whose only pending work
+ * is `await sleep(200)` resumes instead of exiting.
  *
  * @throws IapError code `ABORTED` when the signal aborts.
  * @example
@@ -29,12 +33,18 @@ export function sleep(ms: number, options: SleepOptions = {}): Promise<void> {
       clock.clearTimeout(timer);
       reject(abortedError(signal));
     };
-    const timer = clock.setTimeout(() => {
+    const wake = (): void => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    };
+    const timer = clock === systemClock ? refTimer(wake, ms) : clock.setTimeout(wake, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** A ref'd timer with the system clock's handle type (cleared by `systemClock.clearTimeout`). */
+function refTimer(callback: () => void, ms: number): TimerHandle {
+  return setTimeout(callback, Math.max(0, ms));
 }
 
 /** The error used for aborted operations: code `ABORTED`, the signal's reason as `cause`. */
