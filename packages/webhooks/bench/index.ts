@@ -8,8 +8,10 @@
  * - Standard Webhooks: ours vs `standardwebhooks` `verify` (`jsonParse: false`, string input).
  *
  * Our verifier and the floor get the raw Buffer; SDKs that only take strings get a pre-decoded
- * string (their decoding cost is not counted). Each group runs in five interleaved rounds and
- * reports each case's median round. `pnpm bench` in this folder.
+ * string (their decoding cost is not counted). Each group runs in nine interleaved rounds and
+ * reports each case's median round; the summary at the end also gives, per group, the median and
+ * range of the per-round ratios (ours and the floor or peer measured in the same round, so load
+ * drifting during a run cancels out). `pnpm bench` in this folder.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
@@ -37,21 +39,37 @@ function body(bytes: number, nonAscii: boolean): Buffer {
 const sdk = new Stripe('sk_test_bench');
 let sink: unknown;
 
+/** Rounds per group. */
+const ROUNDS = 9;
+
+/** Per group: ours / floor and ours / peer in each round. */
+const pairedRatios = new Map<string, { floor: number[]; peer: number[] }>();
+
 /**
  * Measures a group in several short rounds and keeps each case's median round: on a shared 2-vCPU
  * machine the load drifts during a run, and rounds interleave the cases so that drift hits all of
- * them alike.
+ * them alike. Also records each round's ours / floor and ours / peer ratios.
  */
-async function measureRounds(group: string, cases: MicroCase[], rounds = 5): Promise<BenchCaseResult[]> {
+async function measureRounds(group: string, cases: MicroCase[], rounds = ROUNDS): Promise<BenchCaseResult[]> {
   const perCase: BenchCaseResult[][] = cases.map(() => []);
+  const ratios = { floor: [] as number[], peer: [] as number[] };
+  const rate = (results: BenchCaseResult[], role: BenchCaseResult['role']): number => results.find((result) => result.role === role)!.opsPerSec;
   for (let round = 0; round < rounds; round++) {
-    const results = await measureMicro(group, cases, { timeMs: 300, warmupMs: 100 });
+    const results = await measureMicro(group, cases, { timeMs: 150, warmupMs: 50 });
     results.forEach((result, index) => perCase[index]!.push(result));
+    ratios.floor.push(rate(results, 'ours') / rate(results, 'floor'));
+    ratios.peer.push(rate(results, 'ours') / rate(results, 'peer'));
   }
+  pairedRatios.set(group, ratios);
   return perCase.map((results) => {
     const sorted = [...results].sort((a, b) => a.opsPerSec - b.opsPerSec);
     return { ...sorted[Math.floor(sorted.length / 2)]!, samples: rounds };
   });
+}
+
+function describeRatios(values: readonly number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}x (${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)})`;
 }
 
 function check(label: string, ok: boolean): void {
@@ -142,6 +160,10 @@ for (const [label, bytes] of [['1 KiB', 1024], ['64 KiB', 65_536]] as const) {
   }
 }
 void sink;
+const summary = [...pairedRatios].map(([group, ratios]) => `${group}: ours/floor ${describeRatios(ratios.floor)}, ours/peer ${describeRatios(ratios.peer)}`);
 reportResults('@iap/webhooks', results, [
   `signature-only verify; bodies are raw Buffers (ours, floor, Stripe); octokit and standardwebhooks take pre-decoded strings; Node ${process.version}`,
+  'per-round ratios, median (min–max):',
+  ...summary,
 ]);
+console.log(`\nper-round ratios, median (min–max) of ${ROUNDS} rounds:\n${summary.map((line) => `  ${line}`).join('\n')}`);
