@@ -163,6 +163,19 @@ describe('tryDecodeKafkaRecord on malformed records', () => {
     expect(empty.ok).toBe(false);
   });
 
+  it('decodes repeating header values correctly when they change (the last-value cache)', () => {
+    const toBytes = (record: ReturnType<typeof encodeKafkaRecord>) => ({
+      ...record,
+      headers: Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, Buffer.from(String(v))])),
+    });
+    const types = ['a.b', 'a.b', 'a.c', 'x', 'a.b', 'zürich'];
+    const decoded = types.map((type) => decodeKafkaRecord(toBytes(encodeKafkaRecord(createEnvelope({ type, source: `/${type}`, data: 1 })))));
+    expect(decoded.map((e) => [e.type, e.source])).toEqual(types.map((t) => [t, `/${t}`]));
+    const invalid = toBytes(encodeKafkaRecord(createEnvelope({ type: 'a.b', source: '/s', data: 1 })));
+    const broken = tryDecodeKafkaRecord({ ...invalid, headers: { ...invalid.headers, ce_type: Buffer.from([0x61, 0xff]) } }, location);
+    expect(broken.ok === false && broken.error.details.header).toBe('ce_type');
+  });
+
   it('never throws on arbitrary bytes and headers (fuzz)', () => {
     const headerValue = fc.oneof(fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b)), fc.string({ maxLength: 16 }));
     const headerName = fc.oneof(fc.constantFrom('content-type', 'ce_specversion', 'ce_id', 'ce_type', 'ce_source', 'ce_time', 'traceparent'), fc.string({ maxLength: 8 }));

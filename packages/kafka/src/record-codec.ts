@@ -157,7 +157,9 @@ function isStructured(contentType: string | undefined): contentType is string {
  */
 export function decodeRecordOrError(record: DecodableRecord, location?: RecordLocation): Envelope | IapError {
   try {
-    const contentType = headerString(record.headers, CloudEventsHeaders.CONTENT_TYPE);
+    const raw = record.headers?.[CloudEventsHeaders.CONTENT_TYPE];
+    const last = raw === undefined ? undefined : isHeaderArray(raw) ? raw[raw.length - 1] : raw;
+    const contentType = last === undefined ? undefined : typeof last === 'string' ? last : repeatingHeaderText(CloudEventsHeaders.CONTENT_TYPE, last);
     if (isStructured(contentType)) return decodeStructured(record, contentType, location);
     if (record.headers?.[CloudEventsHeaders.SPEC_VERSION] !== undefined) return decodeBinary(record, contentType, location);
     return messageDecodeError(location, 'it is not a CloudEvent: no content-type application/cloudevents+json and no ce_specversion header', {
@@ -203,6 +205,29 @@ function decodeStructured(record: DecodableRecord, contentType: string, location
 
 const NO_EXTENSIONS: Readonly<Record<string, string>> = Object.freeze({});
 
+/**
+ * Headers whose value is usually the same record after record (one producer, one event type): the
+ * last value of each is remembered with its bytes, and a byte comparison replaces the string
+ * decoding when it repeats. Bounded: one entry per name, values up to 128 bytes.
+ */
+const REPEATING_HEADERS: ReadonlySet<string> = new Set(['ce_specversion', 'ce_source', 'ce_type', 'ce_schemaversion', 'ce_datacontenttype', CloudEventsHeaders.CONTENT_TYPE]);
+const lastHeaderValue = new Map<string, { readonly bytes: Uint8Array; readonly text: string }>();
+
+function repeatingHeaderText(name: string, bytes: Buffer): string | undefined {
+  const cached = lastHeaderValue.get(name);
+  if (cached !== undefined && sameBytes(cached.bytes, bytes)) return cached.text;
+  const text = decodeUtf8(bytes);
+  if (text !== undefined && bytes.length <= 128) lastHeaderValue.set(name, { bytes: Uint8Array.from(bytes), text });
+  return text;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const length = a.length;
+  if (length !== b.length) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Attributes binary mode maps to envelope fields; any other `ce_*` header is an extension. */
 function decodeBinary(record: DecodableRecord, contentType: string | undefined, location: RecordLocation | undefined): Envelope | IapError {
   const headers = record.headers!;
@@ -229,17 +254,11 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
     if (raw === undefined) continue;
     const last = isHeaderArray(raw) ? raw[raw.length - 1] : raw;
     if (last === undefined) continue;
-    const text = typeof last === 'string' ? last : decodeUtf8(last);
+    const text = typeof last === 'string' ? last : name.length <= 16 && REPEATING_HEADERS.has(name) ? repeatingHeaderText(name, last) : decodeUtf8(last);
     if (text === undefined) {
       return messageDecodeError(location, `header ${name} is not valid UTF-8`, { details: { header: name } });
     }
     switch (name) {
-      case 'traceparent':
-        traceparent = text;
-        break;
-      case 'tracestate':
-        tracestate = text;
-        break;
       case 'ce_specversion':
         specversion = text;
         break;
@@ -278,6 +297,12 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
         break;
       case 'ce_tracestate':
         ceTracestate = text;
+        break;
+      case 'traceparent':
+        traceparent = text;
+        break;
+      case 'tracestate':
+        tracestate = text;
         break;
       default:
         (extensions ??= {})[name.slice(3)] = text;
