@@ -10,7 +10,7 @@
  *    nothing (the floor), all on the same topic of IAP_KAFKA_BENCH_COUNT records (default 100,000;
  *    the README figures are from IAP_KAFKA_BENCH_COUNT=200000).
  *
- * Records are ~0.9 KiB (a ~570-byte JSON order plus CloudEvents headers). Publishing interleaves
+ * Records are ~0.9 KiB (a ~680-byte JSON order plus ~200 bytes of CloudEvents headers). Publishing interleaves
  * all cases per 1,000-record chunk; the consumers run IAP_KAFKA_BENCH_ROUNDS rounds (default 3) in
  * rotating order and the best round of each is reported. Timing of a consumer starts at its first
  * record, so group joins are not counted.
