@@ -11,6 +11,11 @@ interface At {
 /**
  * Events of a consumer runner (`consumer.events.on(name, listener)`). Listeners run synchronously;
  * a listener that throws never disturbs consumption.
+ *
+ * @example
+ * ```ts
+ * consumer.events.on('deadLettered', (e) => log.warn({ topic: e.topic, offset: e.offset, code: e.error.code }, 'dead-lettered'));
+ * ```
  */
 export interface ConsumerEvents {
   /** The consumer joined its group and fetches. */

@@ -22,13 +22,25 @@ import type { RecordHeaders } from './kafka-record.js';
 import { createJavaCompatiblePartitioner, type Partitioner } from './partitioner.js';
 import type { KafkaTransport } from './transport.js';
 
-/** Schemas of event data by event type, then by schema version: `{ 'order.placed': { '1': OrderPlacedV1 } }`. */
+/**
+ * Schemas of event data by event type, then by schema version: `{ 'order.placed': { '1': OrderPlacedV1 } }`.
+ *
+ * @example
+ * ```ts
+ * const schemas = { 'order.placed': { '1': OrderPlacedV1, '2': OrderPlacedV2 } } satisfies SchemaMap;
+ * ```
+ */
 export type SchemaMap = { readonly [type: string]: { readonly [schemaVersion: string]: StandardSchemaV1 } };
 
 /**
  * The event a handler receives: without schemas an `Envelope<unknown>`; with schemas a union over
  * every registered type and version, with `data` typed by its schema, so `switch (event.type)`
  * narrows it.
+ *
+ * @example
+ * ```ts
+ * const handler = (event: ConsumedEvent<typeof schemas>) => { if (event.type === 'order.placed') console.log(event.data.orderId); };
+ * ```
  */
 export type ConsumedEvent<S extends SchemaMap | undefined> = S extends SchemaMap
   ? {
@@ -38,7 +50,14 @@ export type ConsumedEvent<S extends SchemaMap | undefined> = S extends SchemaMap
     }[keyof S & string]
   : Envelope<unknown>;
 
-/** What a handler is told besides the event. */
+/**
+ * What a handler is told besides the event.
+ *
+ * @example
+ * ```ts
+ * handler: async (event, context) => { await work(event, { signal: context.signal }); log.debug({ offset: context.offset, attempt: context.attempt }); }
+ * ```
+ */
 export interface MessageContext {
   /** Topic the record was read from (a retry topic for retried records). */
   readonly topic: string;
@@ -59,7 +78,14 @@ export interface MessageContext {
   readonly signal: AbortSignal;
 }
 
-/** The business handler of a consumer. Throwing marks the record failed (see `isRetryable`). */
+/**
+ * The business handler of a consumer. Throwing marks the record failed (see `isRetryable`).
+ *
+ * @example
+ * ```ts
+ * const handler: MessageHandler<undefined> = async (event) => { await erp.post(event.data); };
+ * ```
+ */
 export type MessageHandler<S extends SchemaMap | undefined> = (event: ConsumedEvent<S>, context: MessageContext) => Promise<void> | void;
 
 /**
@@ -70,13 +96,25 @@ export type MessageHandler<S extends SchemaMap | undefined> = (event: ConsumedEv
  *   of the same key can be processed out of order;
  * - `block`: the partition is paused and the record retried (pause and seek) with `backoff` until it
  *   succeeds. Keeps order; stalls the partition while it fails.
+ *
+ * @example
+ * ```ts
+ * const policy: RetriesExhaustedPolicy = { mode: 'retry-topics', delaysMs: [10_000, 60_000, 600_000] };
+ * ```
  */
 export type RetriesExhaustedPolicy =
   | { readonly mode: 'dead-letter' }
   | { readonly mode: 'retry-topics'; readonly delaysMs: readonly number[] }
   | { readonly mode: 'block'; readonly backoff?: RetryPolicyOptions };
 
-/** Options for `createConsumer`. */
+/**
+ * Options for `createConsumer`.
+ *
+ * @example
+ * ```ts
+ * const options: ConsumerOptions = { transport, groupId: 'billing', topics: ['orders'], handler: (event) => bill(event) };
+ * ```
+ */
 export interface ConsumerOptions<S extends SchemaMap | undefined = undefined> {
   /** The Kafka client boundary, e.g. `createKafkaJsTransport({ kafka })`. */
   readonly transport: KafkaTransport;
@@ -198,7 +236,14 @@ export interface ResolvedConsumerOptions {
 
 const NOT_RETRYABLE_ERRORS = new Set(['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError']);
 
-/** The default `isRetryable`. */
+/**
+ * The default `isRetryable`.
+ *
+ * @example
+ * ```ts
+ * createConsumer({ ...options, isRetryable: (error) => !(error instanceof PaymentDeclined) && defaultIsRetryable(error) });
+ * ```
+ */
 export function defaultIsRetryable(error: unknown): boolean {
   if (IapError.isInstance(error)) return error.retryable;
   if (error instanceof Error) return !NOT_RETRYABLE_ERRORS.has(error.name);

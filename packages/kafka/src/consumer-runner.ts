@@ -28,7 +28,16 @@ import type { OutgoingRecord, RecordHeaders, RecordLocation, TransportMessage } 
 import { decodeRecordOrError } from './record-codec.js';
 import type { ConsumerBatch, TransportConsumer, TransportConsumerEvent, TransportProducer } from './transport.js';
 
-/** A running consumer (see {@link createConsumer}). */
+/**
+ * A running consumer (see {@link createConsumer}).
+ *
+ * @example
+ * ```ts
+ * const consumer: KafkaConsumer = createConsumer(options);
+ * await consumer.start();
+ * process.once('SIGUSR2', () => void consumer.close());
+ * ```
+ */
 export interface KafkaConsumer {
   /** Connects, subscribes (main and retry topics) and joins the group; resolves once fetching. */
   start(): Promise<void>;

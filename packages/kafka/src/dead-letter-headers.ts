@@ -6,6 +6,11 @@ import type { RecordHeaders } from './kafka-record.js';
  * the same encodings, so Spring tooling and @iap/kafka read each other's dead letters:
  * topic, timestamp type, consumer group and exception texts as UTF-8; partition as a 4-byte
  * big-endian int; offset and timestamp as 8-byte big-endian longs.
+ *
+ * @example
+ * ```ts
+ * const offset = message.headers?.[DeadLetterHeaders.ORIGINAL_OFFSET]; // 8-byte big-endian long
+ * ```
  */
 export const DeadLetterHeaders = {
   ORIGINAL_TOPIC: 'kafka_dlt-original-topic',
@@ -20,7 +25,14 @@ export const DeadLetterHeaders = {
   EXCEPTION_STACKTRACE: 'kafka_dlt-exception-stacktrace',
 } as const;
 
-/** Headers @iap/kafka adds to records in retry topics (`<topic>-retry-<n>`). */
+/**
+ * Headers @iap/kafka adds to records in retry topics (`<topic>-retry-<n>`).
+ *
+ * @example
+ * ```ts
+ * const dueAt = readDeadLetterHeaders(message.headers)?.retryDueAt; // from RetryHeaders.DUE_AT
+ * ```
+ */
 export const RetryHeaders = {
   /** Delivery number the record is due for (2 in the first retry topic), a 4-byte big-endian int. */
   ATTEMPT: 'iap-retry-attempt',
@@ -28,7 +40,15 @@ export const RetryHeaders = {
   DUE_AT: 'iap-retry-due-at',
 } as const;
 
-/** What the `kafka_dlt-*` headers of a dead-lettered (or retried) record say. */
+/**
+ * What the `kafka_dlt-*` headers of a dead-lettered (or retried) record say.
+ *
+ * @example
+ * ```ts
+ * const info: DeadLetterInfo | undefined = readDeadLetterHeaders(record.headers);
+ * if (info) replay(info.originalTopic, record);
+ * ```
+ */
 export interface DeadLetterInfo {
   /** Topic the record was first consumed from. */
   readonly originalTopic: string;

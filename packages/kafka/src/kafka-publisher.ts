@@ -19,7 +19,14 @@ import { createJavaCompatiblePartitioner, type Partitioner } from './partitioner
 import { encodeKafkaRecord, type CloudEventsMode } from './record-codec.js';
 import type { KafkaTransport, TransportProducer } from './transport.js';
 
-/** Options for {@link createKafkaPublisher}. */
+/**
+ * Options for {@link createKafkaPublisher}.
+ *
+ * @example
+ * ```ts
+ * const options: KafkaPublisherOptions = { transport, mode: 'structured', publishTimeoutMs: 10_000 };
+ * ```
+ */
 export interface KafkaPublisherOptions {
   /** The Kafka client boundary, e.g. `createKafkaJsTransport({ kafka })`. */
   readonly transport: KafkaTransport;
@@ -43,7 +50,16 @@ export interface KafkaPublisherOptions {
   readonly logger?: Logger;
 }
 
-/** A {@link Publisher} for Kafka, as the outbox relay uses it. */
+/**
+ * A {@link Publisher} for Kafka, as the outbox relay uses it.
+ *
+ * @example
+ * ```ts
+ * const publisher: KafkaPublisher = createKafkaPublisher({ transport });
+ * await publisher.connect(); // fail fast at startup
+ * const relay = createRelay({ database, outbox, publisher });
+ * ```
+ */
 export interface KafkaPublisher extends Publisher {
   /** Connects the producer now; `publish` connects on first use otherwise. */
   connect(): Promise<void>;

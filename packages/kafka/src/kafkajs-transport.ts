@@ -15,7 +15,14 @@ import type {
   TransportProducerOptions,
 } from './transport.js';
 
-/** Options for {@link createKafkaJsTransport}. */
+/**
+ * Options for {@link createKafkaJsTransport}.
+ *
+ * @example
+ * ```ts
+ * createKafkaJsTransport({ kafka, producerConfig: { retry: { retries: 10 } }, consumerConfig: { rackId: 'eu-west-1a' } });
+ * ```
+ */
 export interface KafkaJsTransportOptions {
   /** The kafkajs client (brokers, TLS, SASL, logging are configured on it). */
   readonly kafka: Kafka;

@@ -1,6 +1,13 @@
 import { partitionForKey } from './murmur2.js';
 
-/** What a {@link Partitioner} is told about a record. */
+/**
+ * What a {@link Partitioner} is told about a record.
+ *
+ * @example
+ * ```ts
+ * const partition = partitioner({ topic: 'orders', partitionCount: 12, key: Buffer.from('o-1') });
+ * ```
+ */
 export interface PartitionerInput {
   readonly topic: string;
   /** Number of partitions of `topic` (from the producer's metadata). */
@@ -9,7 +16,14 @@ export interface PartitionerInput {
   readonly key: Buffer | null;
 }
 
-/** Chooses the partition of a record that does not name one. */
+/**
+ * Chooses the partition of a record that does not name one.
+ *
+ * @example
+ * ```ts
+ * const byTenant: Partitioner = ({ partitionCount, key }) => (key === null ? 0 : partitionForKey(key.subarray(0, 8), partitionCount));
+ * ```
+ */
 export type Partitioner = (input: PartitionerInput) => number;
 
 /**

@@ -8,10 +8,22 @@ import type { OutgoingRecord, RecordHeaders, RecordLocation } from './kafka-reco
  * - `binary`: attributes in `ce_*` headers, `content-type` from `dataContentType`, the data alone as
  *   the value (readable by consumers that know nothing of CloudEvents);
  * - `structured`: the whole event as JSON in the value, `content-type: application/cloudevents+json`.
+ *
+ * @example
+ * ```ts
+ * const publisher = createKafkaPublisher({ transport, mode: 'structured' satisfies CloudEventsMode });
+ * ```
  */
 export type CloudEventsMode = 'binary' | 'structured';
 
-/** Header names the codec reads and writes. */
+/**
+ * Header names the codec reads and writes.
+ *
+ * @example
+ * ```ts
+ * const type = headerString(message.headers, `${CloudEventsHeaders.PREFIX}type`);
+ * ```
+ */
 export const CloudEventsHeaders = {
   /** Prefix of every attribute header in binary mode (`ce_id`, `ce_type`, ...). */
   PREFIX: 'ce_',
@@ -24,7 +36,14 @@ export const CloudEventsHeaders = {
   TRACESTATE: 'tracestate',
 } as const;
 
-/** Options for {@link encodeKafkaRecord}. */
+/**
+ * Options for {@link encodeKafkaRecord}.
+ *
+ * @example
+ * ```ts
+ * encodeKafkaRecord(envelope, { mode: 'binary', headers: { 'x-tenant': 'acme' }, key: envelope.subject });
+ * ```
+ */
 export interface EncodeKafkaRecordOptions {
   /** @defaultValue `'binary'` */
   readonly mode?: CloudEventsMode | undefined;
@@ -105,7 +124,14 @@ function encodeData(envelope: Envelope): Buffer | null {
   return Buffer.from(json, 'utf8');
 }
 
-/** True for JSON media types: `application/json`, `text/json` and any `+json` suffix (parameters ignored). */
+/**
+ * True for JSON media types: `application/json`, `text/json` and any `+json` suffix (parameters ignored).
+ *
+ * @example
+ * ```ts
+ * isJsonContentType('application/vnd.acme.order+json; charset=utf-8'); // true
+ * ```
+ */
 export function isJsonContentType(contentType: string | undefined): boolean {
   if (contentType === undefined || contentType === 'application/json') return true;
   const semicolon = contentType.indexOf(';');
@@ -113,14 +139,29 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return media === 'application/json' || media === 'text/json' || media.endsWith('+json');
 }
 
-/** The parts of a record the codec reads. kafkajs' consumed messages fit as they are. */
+/**
+ * The parts of a record the codec reads. kafkajs' consumed messages fit as they are.
+ *
+ * @example
+ * ```ts
+ * const record: DecodableRecord = { key: null, value: Buffer.from('{}'), headers: { ce_specversion: '1.0' } };
+ * ```
+ */
 export interface DecodableRecord {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers?: RecordHeaders | undefined;
 }
 
-/** The result of {@link tryDecodeKafkaRecord}. */
+/**
+ * The result of {@link tryDecodeKafkaRecord}.
+ *
+ * @example
+ * ```ts
+ * const result: DecodeKafkaRecordResult = tryDecodeKafkaRecord(message);
+ * if (!result.ok) console.warn(result.error.message);
+ * ```
+ */
 export type DecodeKafkaRecordResult =
   | { readonly ok: true; readonly envelope: Envelope; readonly mode: CloudEventsMode }
   | { readonly ok: false; readonly error: IapError };

@@ -2,7 +2,14 @@ import { ErrorCode, IapError, sleep, systemClock, toIapError, type Clock } from 
 import { isNameList } from './internal/option-guards.js';
 import type { KafkaTransport, TopicSpec } from './transport.js';
 
-/** Options for {@link ensureTopics}. */
+/**
+ * Options for {@link ensureTopics}.
+ *
+ * @example
+ * ```ts
+ * const options: EnsureTopicsOptions = { transport, topics: ['orders'], partitions: 6, replicationFactor: 3, retryTopics: 2 };
+ * ```
+ */
 export interface EnsureTopicsOptions {
   readonly transport: KafkaTransport;
   /** Main topics. */
@@ -27,7 +34,15 @@ export interface EnsureTopicsOptions {
   readonly clock?: Clock;
 }
 
-/** What {@link ensureTopics} did. */
+/**
+ * What {@link ensureTopics} did.
+ *
+ * @example
+ * ```ts
+ * const { created } = await ensureTopics(options);
+ * log.info({ created }, 'topics ready');
+ * ```
+ */
 export interface EnsureTopicsResult {
   /** Every topic that now exists with leaders: main, retry and dead-letter topics. */
   readonly topics: readonly string[];

@@ -9,6 +9,12 @@ import type { Partitioner } from './partitioner.js';
  *
  * Contract for every method that talks to the broker: failures reject with an `IapError` code
  * `BROKER` whose `retryable` says whether trying again may succeed.
+ *
+ * @example
+ * ```ts
+ * const transport: KafkaTransport = createKafkaJsTransport({ kafka });
+ * const consumer = createConsumer({ transport, groupId: 'g', topics: ['t'], handler });
+ * ```
  */
 export interface KafkaTransport {
   /** Creates a producer (not connected yet). */
@@ -19,7 +25,14 @@ export interface KafkaTransport {
   createAdmin(): TransportAdmin;
 }
 
-/** Options for {@link KafkaTransport.createProducer}. */
+/**
+ * Options for {@link KafkaTransport.createProducer}.
+ *
+ * @example
+ * ```ts
+ * const producer = transport.createProducer({ idempotent: true, partitioner: createJavaCompatiblePartitioner() });
+ * ```
+ */
 export interface TransportProducerOptions {
   /** Enable the idempotent producer (no duplicates or reordering from the client's own retries). */
   readonly idempotent: boolean;
@@ -27,7 +40,14 @@ export interface TransportProducerOptions {
   readonly partitioner: Partitioner;
 }
 
-/** Records for several topics, sent as one batch. */
+/**
+ * Records for several topics, sent as one batch.
+ *
+ * @example
+ * ```ts
+ * await producer.send({ topicRecords: [{ topic: 'orders', records: [record] }], acks: -1, timeoutMs: 30_000, compression: 'none' });
+ * ```
+ */
 export interface ProduceRequest {
   readonly topicRecords: ReadonlyArray<{ readonly topic: string; readonly records: readonly OutgoingRecord[] }>;
   /** `-1` waits for all in-sync replicas. */
@@ -37,7 +57,17 @@ export interface ProduceRequest {
   readonly compression: 'none' | 'gzip';
 }
 
-/** A connected-on-demand producer. */
+/**
+ * A connected-on-demand producer.
+ *
+ * @example
+ * ```ts
+ * const producer = transport.createProducer({ idempotent: true, partitioner });
+ * await producer.connect();
+ * await producer.send(request);
+ * await producer.disconnect();
+ * ```
+ */
 export interface TransportProducer {
   connect(): Promise<void>;
   /**
@@ -49,7 +79,14 @@ export interface TransportProducer {
   disconnect(): Promise<void>;
 }
 
-/** Options for {@link KafkaTransport.createConsumer}. */
+/**
+ * Options for {@link KafkaTransport.createConsumer}.
+ *
+ * @example
+ * ```ts
+ * transport.createConsumer({ groupId: 'billing', sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000, maxWaitTimeMs: 1_000, maxBytesPerPartition: 1_048_576 });
+ * ```
+ */
 export interface TransportConsumerOptions {
   readonly groupId: string;
   /** Session timeout of the group membership. */
@@ -62,7 +99,14 @@ export interface TransportConsumerOptions {
   readonly maxBytesPerPartition: number;
 }
 
-/** One fetched batch of one partition, with the controls that act on it. */
+/**
+ * One fetched batch of one partition, with the controls that act on it.
+ *
+ * @example
+ * ```ts
+ * eachBatch: async (batch) => { for (const m of batch.messages) handle(m); const last = batch.messages.at(-1)!.offset; batch.resolveOffset(last); await batch.commit(String(Number(last) + 1)); }
+ * ```
+ */
 export interface ConsumerBatch {
   readonly topic: string;
   readonly partition: number;
@@ -83,12 +127,26 @@ export interface ConsumerBatch {
   isStale(): boolean;
 }
 
-/** Something that happened to a consumer's group membership or client. */
+/**
+ * Something that happened to a consumer's group membership or client.
+ *
+ * @example
+ * ```ts
+ * consumer.onEvent((event) => { if (event.kind === 'crash') log.error({ restarting: event.restarting }, 'kafka client crashed'); });
+ * ```
+ */
 export type TransportConsumerEvent =
   | { readonly kind: 'assigned'; readonly assignment: Readonly<Record<string, readonly number[]>> }
   | { readonly kind: 'crash'; readonly error: unknown; readonly restarting: boolean };
 
-/** Options for {@link TransportConsumer.run}. */
+/**
+ * Options for {@link TransportConsumer.run}.
+ *
+ * @example
+ * ```ts
+ * await consumer.run({ eachBatch, partitionsConsumedConcurrently: 3 });
+ * ```
+ */
 export interface TransportRunOptions {
   /** Called for each fetched batch; must not reject (the client would crash or restart). */
   readonly eachBatch: (batch: ConsumerBatch) => Promise<void>;
@@ -96,7 +154,17 @@ export interface TransportRunOptions {
   readonly partitionsConsumedConcurrently: number;
 }
 
-/** A group consumer with manual offset management. */
+/**
+ * A group consumer with manual offset management.
+ *
+ * @example
+ * ```ts
+ * const consumer = transport.createConsumer(options);
+ * await consumer.connect();
+ * await consumer.subscribe(['orders'], true);
+ * await consumer.run({ eachBatch, partitionsConsumedConcurrently: 1 });
+ * ```
+ */
 export interface TransportConsumer {
   connect(): Promise<void>;
   /** Subscribes to topics; `fromBeginning` applies to partitions without a committed offset. */
@@ -117,7 +185,14 @@ export interface TransportConsumer {
   disconnect(): Promise<void>;
 }
 
-/** A topic to create. */
+/**
+ * A topic to create.
+ *
+ * @example
+ * ```ts
+ * await admin.createTopics([{ topic: 'orders-dlt', partitions: 6, replicationFactor: 3, configs: { 'retention.ms': '1209600000' } }]);
+ * ```
+ */
 export interface TopicSpec {
   readonly topic: string;
   readonly partitions: number;
@@ -126,14 +201,28 @@ export interface TopicSpec {
   readonly configs?: Readonly<Record<string, string>>;
 }
 
-/** Partition metadata of a topic. */
+/**
+ * Partition metadata of a topic.
+ *
+ * @example
+ * ```ts
+ * const leaderless = (await admin.describeTopic('orders')).filter((p: PartitionInfo) => p.leader < 0);
+ * ```
+ */
 export interface PartitionInfo {
   readonly partition: number;
   /** Node id of the leader; negative when there is none. */
   readonly leader: number;
 }
 
-/** Offsets of a partition. */
+/**
+ * Offsets of a partition.
+ *
+ * @example
+ * ```ts
+ * const backlog = (await admin.topicOffsets('orders')).reduce((n, p: PartitionOffsets) => n + Number(p.high) - Number(p.low), 0);
+ * ```
+ */
 export interface PartitionOffsets {
   readonly partition: number;
   /** Offset of the next record to be written. */
@@ -142,7 +231,17 @@ export interface PartitionOffsets {
   readonly low: string;
 }
 
-/** Admin operations @iap/kafka needs. */
+/**
+ * Admin operations @iap/kafka needs.
+ *
+ * @example
+ * ```ts
+ * const admin = transport.createAdmin();
+ * await admin.connect();
+ * const committed = await admin.committedOffsets('billing', 'orders');
+ * await admin.disconnect();
+ * ```
+ */
 export interface TransportAdmin {
   connect(): Promise<void>;
   /** Creates the topics that do not exist; resolves with the names created. */
