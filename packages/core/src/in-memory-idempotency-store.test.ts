@@ -64,3 +64,16 @@ describe('in-memory idempotency store', () => {
     expect(() => createInMemoryIdempotencyStore({ maxEntries: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
   });
 });
+
+describe('in-memory idempotency store at capacity', () => {
+  it('stays bounded over 50,000 claims through a 5,000-entry store, keeping the newest keys', async () => {
+    const store = createInMemoryIdempotencyStore({ maxEntries: 5000 });
+    for (let i = 0; i < 50_000; i++) {
+      const claim = await store.claim(`k${i}`, { leaseMs: 60_000 });
+      if (claim.status === 'claimed') await store.complete(`k${i}`, claim.token, { ttlMs: 60_000 });
+      expect(store.size).toBeLessThanOrEqual(5000);
+    }
+    // the newest keys are still remembered as completed
+    expect((await store.claim('k49999', { leaseMs: 1 })).status).toBe('completed');
+  });
+});
