@@ -22,7 +22,9 @@
  * what makes `createHmac` expensive for small bodies: a new HMAC context with its key set-up and a
  * stream object per call.
  * Verification is synchronous and single-threaded per isolate, so one scratch buffer is never used
- * by two computations at once.
+ * by two computations at once. The scratch buffer keeps the last inner message (a key-derived block
+ * and the signed content) until the next one overwrites it; the key-derived blocks live as long as
+ * the verifier, as a `KeyObject` of the secret would.
  */
 import * as nodeCrypto from 'node:crypto';
 import type { Hash } from 'node:crypto';
