@@ -4,17 +4,17 @@
  *   of the same rows with the same parallelism (the database floor);
  * - enqueue cost per business transaction vs the same transaction without the outbox insert
  *   (through `db.transaction`, and through a raw `pg` client where the NOTIFY goes inside the tx);
- * - when Kafka is reachable: relay → Kafka vs raw kafkajs `sendBatch` of the same records.
+ * Relay → Kafka is measured in @iap/kafka's benchmark (bench/relay-to-kafka.ts), which can use @iap/kafka's publisher.
  *
  * The machine is shared, so every group runs ROUNDS times with its cases alternating, and the
  * median run of each case is reported. Every run gets a fresh schema filled with identical rows.
  * Needs PostgreSQL at DATABASE_URL.
  */
 import { randomBytes } from 'node:crypto';
-import { createEnvelope, encodeEnvelope, type PublishMessage, type PublishResult, type Publisher } from '@iap/core';
+import { createEnvelope, type PublishMessage, type PublishResult, type Publisher } from '@iap/core';
 import pg from 'pg';
 import { measureThroughput, reportResults, type BenchCaseResult, type BenchRole } from '../../../scripts/bench-kit.js';
-import { requireKafka, requirePostgres } from '../../../scripts/testing/services.js';
+import { requirePostgres } from '../../../scripts/testing/services.js';
 import { createOutbox, createRelay, migrate, type Outbox, type SqlExecutor } from '../src/index.js';
 import { createPostgresDatabase } from '../src/postgres.js';
 
@@ -167,60 +167,6 @@ async function medianOf(cases: Array<() => Promise<BenchCaseResult>>): Promise<B
   });
 }
 
-async function kafkaGroup(): Promise<BenchCaseResult[]> {
-  const kafka = await requireKafka();
-  if (!kafka.available) {
-    console.warn('Kafka not reachable: relay → Kafka cases skipped');
-    return [];
-  }
-  const { Kafka, logLevel } = await import('kafkajs');
-  const client = new Kafka({ clientId: 'iap-messaging-bench', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
-  const topic = `iap-msg-bench-${randomBytes(4).toString('hex')}`;
-  const admin = client.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-  const producer = client.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  const toRecord = (m: PublishMessage): { key: string | null; value: Buffer; headers: Record<string, string> } => ({
-    key: m.partitionKey ?? null,
-    value: Buffer.from(encodeEnvelope(m.envelope)),
-    headers: { 'content-type': 'application/cloudevents+json', ...m.headers },
-  });
-  // a minimal kafkajs Publisher written here (not @iap/kafka): one sendBatch per relay batch
-  const kafkaPublisher: Publisher = {
-    async publish(messages) {
-      await producer.sendBatch({ topicMessages: [{ topic, messages: messages.map(toRecord) }] });
-      return messages.map((m) => ({ id: m.id, ok: true as const }));
-    },
-    close: () => Promise.resolve(),
-  };
-  const group = 'relay → Kafka, batch 500';
-  const records = Array.from({ length: RELAY_MESSAGES }, (_, i) => toRecord({ id: String(i), destination: topic, partitionKey: `o-${i}`, headers: {}, envelope: orderEvent(i) }));
-  try {
-    await producer.sendBatch({ topicMessages: [{ topic, messages: records.slice(0, 500) }] });
-    return await medianOf([
-      // floor: the same records, already encoded in memory, sendBatch with the relay's parallelism
-      () =>
-        measureThroughput(group, `raw kafkajs sendBatch (batch 500, ${IN_FLIGHT} in parallel)`, 'floor', RELAY_MESSAGES, async () => {
-          let next = 0;
-          await Promise.all(
-            Array.from({ length: IN_FLIGHT }, async () => {
-              while (next < RELAY_MESSAGES) {
-                const start = next;
-                next += 500;
-                await producer.sendBatch({ topicMessages: [{ topic, messages: records.slice(start, start + 500) }] });
-              }
-            }),
-          );
-        }),
-      relayDrain(group, 'relay → kafkajs publisher (batch 500)', 500, kafkaPublisher),
-    ]);
-  } finally {
-    await producer.disconnect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-  }
-}
 
 try {
   // warm up connections, JIT and the planner
@@ -247,11 +193,9 @@ try {
       enqueueCost(concurrent, 'raw pg client + enqueue (NOTIFY inside the tx)', 'ours', { notify: true }, CONCURRENT_WRITERS, 'raw pg client'),
     ])),
   );
-  results.push(...(await kafkaGroup()));
   const version = (await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
   reportResults('@iap/messaging', results, [
     `PostgreSQL ${version}; median of ${ROUNDS} alternating runs per case; ${RELAY_MESSAGES} messages per relay run (one partition key each); ${ENQUEUE_TRANSACTIONS} business transactions per enqueue run`,
-    'relay → Kafka uses a minimal kafkajs Publisher written in the benchmark (one sendBatch per relay batch), not @iap/kafka',
   ]);
 } finally {
   await db.close();
