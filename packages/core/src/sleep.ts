@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { ErrorCode } from './error-codes.js';
 import { IapError } from './iap-error.js';
 
@@ -14,8 +14,8 @@ export interface SleepOptions {
  * Resolves after `ms` on the given clock; rejects with `ABORTED` as soon as `signal` aborts. The timer
  * and the abort listener are always cleaned up.
  *
- * An awaited sleep is an explicit wait, so on the system clock it keeps the process alive until it
- * ends (unlike the unref'd background timers of @iap components): a script whose only pending work
+ * An awaited sleep is an explicit wait, so on a clock backed by Node timers (such as `systemClock`)
+ * it keeps the process alive until it ends (unlike the unref'd background timers of @iap components): a script whose only pending work
  * is `await sleep(200)` resumes instead of exiting.
  *
  * @throws IapError code `ABORTED` when the signal aborts.
@@ -37,14 +37,13 @@ export function sleep(ms: number, options: SleepOptions = {}): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     };
-    const timer = clock === systemClock ? refTimer(wake, ms) : clock.setTimeout(wake, ms);
+    const timer = clock.setTimeout(wake, ms);
+    // An awaited wait is not background work: ref the timer again when the clock's handle is a Node
+    // timer (systemClock unrefs every timer it creates); manual clocks have no `ref` and are unaffected.
+    const ref = (timer as { ref?: unknown }).ref;
+    if (typeof ref === 'function') ref.call(timer);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** A ref'd timer with the system clock's handle type (cleared by `systemClock.clearTimeout`). */
-function refTimer(callback: () => void, ms: number): TimerHandle {
-  return setTimeout(callback, Math.max(0, ms));
 }
 
 /** The error used for aborted operations: code `ABORTED`, the signal's reason as `cause`. */

@@ -6,6 +6,7 @@ import {
   createRetryPolicy,
   hasErrorCode,
   readRetryAfterMs,
+  sleep,
   systemClock,
   type Clock,
   type RandomSource,
@@ -16,7 +17,6 @@ import {
 import { isNonRetriableError } from '../errors/non-retriable-error.js';
 import { RetryBudgetExhaustedError } from '../errors/retry-budget-exhausted-error.js';
 import { RetryExhaustedError, type RetryGiveUpReason } from '../errors/retry-exhausted-error.js';
-import { awaitedSleep } from '../internal/awaited-sleep.js';
 import { EMPTY_CONTEXT } from '../internal/empty-context.js';
 import { EventHub } from '../internal/event-hub.js';
 import { checkFunction, invalidOptions } from '../internal/options.js';
@@ -235,7 +235,7 @@ class RetryImpl implements Retry {
         this.#events.emit('retry', { attempt, delayMs: decision.delayMs, fromRetryAfter: decision.fromRetryAfter, error: threw ? outcome : undefined, result: threw ? undefined : outcome });
       }
       try {
-        await awaitedSleep(decision.delayMs, this.#clock, signal);
+        await sleep(decision.delayMs, { clock: this.#clock, signal });
       } catch (error) {
         this.#giveUp(attempt, 'aborted', outcome);
         throw error;
