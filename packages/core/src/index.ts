@@ -26,7 +26,7 @@ export type { Logger, LogFn } from './logger.js';
 export { uuidv7, uuidv7Timestamp } from './uuid-v7.js';
 
 // standard schema
-export { isStandardSchema, validateWithSchema, validateWithSchemaAsync, assertWithSchema } from './standard-schema.js';
+export { isStandardSchema, toValidationIssues, validateWithSchema, validateWithSchemaAsync, assertWithSchema } from './standard-schema.js';
 export type { StandardSchemaV1, SchemaValidationResult } from './standard-schema.js';
 
 // idempotency

@@ -8,7 +8,18 @@ export type { StandardSchemaV1 };
 /** The result of {@link validateWithSchema}: the typed value or the issues. */
 export type SchemaValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
-function toIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>, prefix: ReadonlyArray<string | number>): ValidationIssue[] {
+/**
+ * Maps Standard Schema issues to {@link ValidationIssue}s, with each path prefixed by `prefix`
+ * (path segments given as `{ key }` objects are unwrapped; symbol keys become strings). For callers
+ * that run `schema['~standard'].validate` themselves, e.g. to keep a synchronous hot path.
+ *
+ * @example
+ * ```ts
+ * const result = schema['~standard'].validate(value);
+ * if (!(result instanceof Promise) && result.issues) throw new ValidationError('data', toValidationIssues(result.issues, ['data']));
+ * ```
+ */
+export function toValidationIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>, prefix: ReadonlyArray<string | number> = []): ValidationIssue[] {
   return issues.map((issue) => ({
     path: [
       ...prefix,
@@ -51,7 +62,7 @@ export function validateWithSchema<S extends StandardSchemaV1>(
     result.catch(() => undefined);
     throw new IapError(ErrorCode.ASYNC_SCHEMA, 'the schema validates asynchronously; use the async variant of this function');
   }
-  if (result.issues) return { ok: false, issues: toIssues(result.issues, pathPrefix) };
+  if (result.issues) return { ok: false, issues: toValidationIssues(result.issues, pathPrefix) };
   return { ok: true, value: result.value as StandardSchemaV1.InferOutput<S> };
 }
 
@@ -62,7 +73,7 @@ export async function validateWithSchemaAsync<S extends StandardSchemaV1>(
   pathPrefix: ReadonlyArray<string | number> = [],
 ): Promise<SchemaValidationResult<StandardSchemaV1.InferOutput<S>>> {
   const result = await schema['~standard'].validate(value);
-  if (result.issues) return { ok: false, issues: toIssues(result.issues, pathPrefix) };
+  if (result.issues) return { ok: false, issues: toValidationIssues(result.issues, pathPrefix) };
   return { ok: true, value: result.value as StandardSchemaV1.InferOutput<S> };
 }
 

@@ -1,4 +1,4 @@
-import { ErrorCode, IapError, ValidationError, type Envelope, type StandardSchemaV1, type ValidationIssue } from '@iap/core';
+import { ErrorCode, IapError, ValidationError, toValidationIssues, type Envelope, type StandardSchemaV1 } from '@iap/core';
 import { describeLocation } from '../kafka-errors.js';
 import type { RecordLocation } from '../kafka-record.js';
 import type { SchemaMap } from '../consumer-options.js';
@@ -8,19 +8,6 @@ export type DataValidator = (envelope: Envelope, location: RecordLocation) => En
 
 function clip(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-function toIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): ValidationIssue[] {
-  return issues.map((issue) => ({
-    path: [
-      'data',
-      ...(issue.path ?? []).map((segment) => {
-        const key = typeof segment === 'object' && segment !== null ? segment.key : segment;
-        return typeof key === 'number' ? key : String(key);
-      }),
-    ],
-    message: issue.message,
-  }));
 }
 
 /**
@@ -49,7 +36,7 @@ export function createDataValidator(schemas: SchemaMap, options: { readonly inPl
 }
 
 function finish(result: StandardSchemaV1.Result<unknown>, envelope: Envelope, location: RecordLocation, inPlace: boolean): Envelope | IapError {
-  if (result.issues !== undefined) return new ValidationError(`data of ${clip(envelope.type)} v${clip(envelope.schemaVersion)} in ${describeLocation(location)}`, toIssues(result.issues));
+  if (result.issues !== undefined) return new ValidationError(`data of ${clip(envelope.type)} v${clip(envelope.schemaVersion)} in ${describeLocation(location)}`, toValidationIssues(result.issues, ['data']));
   if (result.value === envelope.data) return envelope;
   if (inPlace) {
     (envelope as { data: unknown }).data = result.value;
