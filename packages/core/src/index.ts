@@ -41,6 +41,7 @@ export { validateEnvelope, RESERVED_EXTENSION_NAMES } from './envelope-validatio
 export { parseEnvelope, toCloudEvent, fromCloudEvent } from './cloud-event.js';
 export type { CloudEvent, ParseEnvelopeOptions, ParsedEnvelope } from './cloud-event.js';
 export { encodeEnvelope, decodeEnvelope, CLOUDEVENTS_JSON } from './envelope-codec.js';
+export { isJsonContentType } from './json-content-type.js';
 
 // retry maths
 export { seededRandom } from './random-source.js';

@@ -15,6 +15,14 @@ export interface PublishMessage {
   /** Extra transport headers (trace context included when present). */
   readonly headers: Readonly<Record<string, string>>;
   readonly envelope: Envelope;
+  /**
+   * The envelope's `data` already serialised as JSON text, when whoever built this message has it
+   * at hand (the outbox relay reads it straight from its row). Only for JSON content types
+   * (`isJsonContentType`); it must be JSON for the same value as `envelope.data` (whitespace
+   * and key order may differ from `JSON.stringify`). Publishers that write JSON may send it as it is
+   * instead of serialising `data` again; others ignore it.
+   */
+  readonly dataJson?: string | undefined;
 }
 
 /** The outcome of publishing one message. */

@@ -12,7 +12,9 @@ export type { OutgoingRecord, RecordHeaderValue, RecordHeaders, RecordLocation, 
 export { headerBytes, headerString } from './header-values.js';
 
 // codec
-export { encodeKafkaRecord, decodeKafkaRecord, tryDecodeKafkaRecord, isJsonContentType, CloudEventsHeaders } from './record-codec.js';
+export { encodeKafkaRecord, decodeKafkaRecord, tryDecodeKafkaRecord, CloudEventsHeaders } from './record-codec.js';
+/** Re-exported from `@iap/core`, where it moved (the outbox relay needs it too). */
+export { isJsonContentType } from '@iap/core';
 export type { CloudEventsMode, DecodableRecord, DecodeKafkaRecordResult, EncodeKafkaRecordOptions } from './record-codec.js';
 
 // partitioning

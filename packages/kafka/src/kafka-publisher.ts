@@ -187,7 +187,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
       const message = messages[i]!;
       let record: OutgoingRecord;
       try {
-        record = encodeKafkaRecord(message.envelope, { mode: config.mode, headers: message.headers, key: message.partitionKey ?? undefined });
+        record = encodeKafkaRecord(message.envelope, { mode: config.mode, headers: message.headers, key: message.partitionKey ?? undefined, dataJson: message.dataJson });
       } catch (error) {
         results[i] = failure(message.id, error, false, `its envelope cannot be encoded (${toIapError(error).message})`);
         continue;

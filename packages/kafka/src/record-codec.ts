@@ -1,4 +1,4 @@
-import { CLOUDEVENTS_JSON, ErrorCode, IapError, decodeEnvelope, encodeEnvelope, isValidationError, validateEnvelope, type Envelope } from '@iap/core';
+import { CLOUDEVENTS_JSON, ErrorCode, IapError, decodeEnvelope, encodeEnvelope, isJsonContentType, isValidationError, validateEnvelope, type Envelope } from '@iap/core';
 import { decodeUtf8, headerString, isHeaderArray } from './header-values.js';
 import { messageDecodeError } from './kafka-errors.js';
 import type { OutgoingRecord, RecordHeaders, RecordLocation } from './kafka-record.js';
@@ -51,6 +51,12 @@ export interface EncodeKafkaRecordOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** The record key. @defaultValue the envelope's `partitionKey` (no key when it has none) */
   readonly key?: string | undefined;
+  /**
+   * The envelope's `data` already serialised as JSON (core's `PublishMessage.dataJson`). Binary mode
+   * writes it as the value, as it is, when the content type is JSON, instead of serialising `data`
+   * again; structured mode and other content types ignore it.
+   */
+  readonly dataJson?: string | undefined;
 }
 
 const STRUCTURED_CONTENT_TYPE = `${CLOUDEVENTS_JSON}; charset=utf-8`;
@@ -81,7 +87,7 @@ export function encodeKafkaRecord(envelope: Envelope, options: EncodeKafkaRecord
     headers = { 'content-type': STRUCTURED_CONTENT_TYPE, ce_schemaversion: envelope.schemaVersion };
     if (envelope.correlationId !== undefined) headers.ce_correlationid = envelope.correlationId;
   } else {
-    value = encodeData(envelope);
+    value = options.dataJson !== undefined && isJsonContentType(envelope.dataContentType) ? Buffer.from(options.dataJson, 'utf8') : encodeData(envelope);
     // the headers every binary record has, in one literal; optional ones after
     headers = {
       ce_specversion: '1.0',
@@ -124,20 +130,6 @@ function encodeData(envelope: Envelope): Buffer | null {
   return Buffer.from(json, 'utf8');
 }
 
-/**
- * True for JSON media types: `application/json`, `text/json` and any `+json` suffix (parameters ignored).
- *
- * @example
- * ```ts
- * isJsonContentType('application/vnd.acme.order+json; charset=utf-8'); // true
- * ```
- */
-export function isJsonContentType(contentType: string | undefined): boolean {
-  if (contentType === undefined || contentType === 'application/json') return true;
-  const semicolon = contentType.indexOf(';');
-  const media = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
-  return media === 'application/json' || media === 'text/json' || media.endsWith('+json');
-}
 
 /**
  * The parts of a record the codec reads. kafkajs' consumed messages fit as they are.

@@ -71,6 +71,12 @@ export interface MessagingDatabase extends SqlExecutor {
    */
   transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T>;
   /**
+   * Optional: runs a statement that is issued over and over with the same text (the relay's claim and
+   * acknowledgements) so that the database parses and plans it once per connection, e.g. as a named
+   * prepared statement. Same semantics as `query`; implementations without it fall back to `query`.
+   */
+  queryPrepared?(sql: string, params: unknown[]): Promise<SqlQueryResult>;
+  /**
    * Optional: subscribes to notifications on `channel` (PostgreSQL LISTEN). `onNotification` is also
    * called after a reconnect, since notifications may have been missed. Resolves to an unsubscribe
    * function.

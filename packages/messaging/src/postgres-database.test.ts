@@ -4,7 +4,7 @@ import { createPostgresDatabase } from './postgres-database.js';
 
 describe('createPostgresDatabase options', () => {
   it('rejects missing or invalid connection settings with INVALID_OPTIONS', () => {
-    for (const options of [{}, { connectionString: '' }, { pool: {} }, { connectionString: 'postgres://x', maxConnections: 0 }, { connectionString: 'postgres://x', listenReconnectDelayMs: -1 }]) {
+    for (const options of [{}, { connectionString: '' }, { pool: {} }, { connectionString: 'postgres://x', maxConnections: 0 }, { connectionString: 'postgres://x', listenReconnectDelayMs: -1 }, { connectionString: 'postgres://x', preparedStatements: 'yes' }]) {
       expect(() => createPostgresDatabase(options as never)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_OPTIONS }));
     }
   });

@@ -20,8 +20,32 @@ export interface PostgresDatabaseOptions {
   maxConnections?: number;
   /** Delay before the LISTEN connection reconnects after an error. @defaultValue `1_000` */
   listenReconnectDelayMs?: number;
+  /**
+   * Runs the relay's repeated statements (claim, acknowledge, retry, release) as named prepared
+   * statements, parsed and planned once per connection. Set `false` when connections go through a
+   * pooler that cannot keep prepared statements across transactions (PgBouncer in transaction mode
+   * before 1.21, or without `max_prepared_statements`).
+   * @defaultValue `true`
+   */
+  preparedStatements?: boolean;
   /** @defaultValue `systemClock` */
   clock?: Clock;
+}
+
+/**
+ * Statement names by text, for the whole process: one text always gets the same name and two texts
+ * never share one (pg refuses a name reused for another text on the same connection). Only the
+ * fixed statements of @iap/messaging go through it, so it stays small.
+ */
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `iap_messaging_${statementNames.size + 1}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 function invalid(message: string): IapError {
@@ -47,6 +71,8 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Messag
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
   const clock = options.clock ?? systemClock;
   const reconnectDelayMs = options.listenReconnectDelayMs ?? 1_000;
+  const prepared = options.preparedStatements ?? true;
+  if (typeof prepared !== 'boolean') throw invalid('preparedStatements must be a boolean');
   if (!(Number.isFinite(reconnectDelayMs) && reconnectDelayMs >= 0)) throw invalid('listenReconnectDelayMs must be a finite number >= 0');
   let pool: pg.Pool;
   const ownsPool = options.pool === undefined;
@@ -124,6 +150,11 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Messag
     query(sql: string, params?: unknown[]): Promise<SqlQueryResult> {
       if (closed) return Promise.reject(closedError());
       return pool.query(sql, params);
+    },
+
+    queryPrepared(sql: string, params: unknown[]): Promise<SqlQueryResult> {
+      if (closed) return Promise.reject(closedError());
+      return prepared ? pool.query({ name: statementName(sql), text: sql, values: params }) : pool.query(sql, params);
     },
 
     async transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {

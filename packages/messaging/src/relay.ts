@@ -4,7 +4,6 @@ import {
   TypedEmitter,
   computeRetryDelay,
   createRetryPolicy,
-  fromCloudEvent,
   noopLogger,
   noopTelemetry,
   systemClock,
@@ -24,9 +23,10 @@ import {
 import type { MessagingDatabase } from './executor.js';
 import { storeFailed } from './internal/database-error.js';
 import { outboxInternals, type OutboxInternals } from './internal/outbox-internals.js';
-import { readCount, readNumber, readString } from './internal/rows.js';
+import { compareRowIds, decodeClaimedRow, idArrayLiteral, toPublishMessage, type Claimed } from './internal/claimed-row.js';
+import { readCount, readString } from './internal/rows.js';
 import type { Outbox } from './outbox.js';
-import type { RelayBatchResult, RelayEvents, RelayMessageRef } from './relay-events.js';
+import type { RelayBatchResult, RelayEvents } from './relay-events.js';
 
 /**
  * Options for {@link createRelay}.
@@ -228,14 +228,6 @@ function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
   };
 }
 
-/** A claimed row, decoded. */
-interface Claimed {
-  readonly ref: RelayMessageRef;
-  readonly unfinishedClaims: number;
-  readonly createdAtMs: number;
-  readonly raw: Record<string, unknown>;
-}
-
 interface Outcome {
   readonly claimed: Claimed;
   /** undefined = published; otherwise why it failed and whether it is dead. */
@@ -249,35 +241,6 @@ const MAX_ERROR_TEXT = 2000;
 function errorText(error: IapError): string {
   const text = `${error.code}: ${error.message}`;
   return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT - 1)}…` : text;
-}
-
-function decodeRow(row: unknown): Claimed {
-  const raw = row as Record<string, unknown>;
-  return {
-    ref: {
-      id: readString(raw, 'id') ?? '',
-      messageId: readString(raw, 'message_id') ?? '',
-      destination: readString(raw, 'destination') ?? '',
-      partitionKey: readString(raw, 'partition_key'),
-      attempt: readCount(raw, 'attempts'),
-    },
-    unfinishedClaims: readCount(raw, 'unfinished_claims'),
-    createdAtMs: readNumber(raw, 'created_at_ms') ?? 0,
-    raw,
-  };
-}
-
-function toPublishMessage(claimed: Claimed): PublishMessage {
-  const raw = claimed.raw;
-  const stored = typeof raw.envelope === 'string' ? (JSON.parse(raw.envelope) as unknown) : raw.envelope;
-  const envelope = fromCloudEvent(stored);
-  const headerValue: unknown = typeof raw.headers === 'string' ? JSON.parse(raw.headers) : raw.headers;
-  const headers: Record<string, string> = {};
-  if (typeof headerValue === 'object' && headerValue !== null) {
-    for (const [name, value] of Object.entries(headerValue as Record<string, unknown>)) if (typeof value === 'string') headers[name] = value;
-  }
-  const partitionKey = claimed.ref.partitionKey;
-  return { id: claimed.ref.messageId, destination: claimed.ref.destination, ...(partitionKey === undefined ? {} : { partitionKey }), headers, envelope };
 }
 
 /**
@@ -327,9 +290,12 @@ export function createRelay(options: RelayOptions): Relay {
     for (const waiter of [...waiters]) waiter();
   };
 
+  /** The relay's statements have fixed texts: prepared once per connection where the database can. */
+  const run = (text: string, params: unknown[]) => (database.queryPrepared === undefined ? database.query(text, params) : database.queryPrepared(text, params));
+
   async function exec(what: string, text: string, params: unknown[]): Promise<number> {
     try {
-      const result = await database.query(text, params);
+      const result = await run(text, params);
       return readCount(result.rows[0], 'n');
     } catch (error) {
       throw storeFailed(`${what} on ${o.outbox.names.outboxLabel}`, error);
@@ -374,13 +340,14 @@ export function createRelay(options: RelayOptions): Relay {
 
     const abort = new AbortController();
     inFlightAborts.add(abort);
-    const ids = batch.map((c) => c.ref.id);
+    const ids = idArrayLiteral(batch.map((c) => c.ref.id));
+    const claimedCount = batch.length;
     let renewTimer: TimerHandle | undefined;
     const renew = (): void => {
       renewTimer = clock.setTimeout(() => {
         exec('renewing a lease', sql.renew, [ids, leaseToken, clock.now(), o.leaseMs])
           .then((renewed) => {
-            if (renewed < ids.length) o.logger.warn({ relay: o.relayId, renewed, claimed: ids.length }, 'outbox lease partly lost while publishing');
+            if (renewed < claimedCount) o.logger.warn({ relay: o.relayId, renewed, claimed: claimedCount }, 'outbox lease partly lost while publishing');
           })
           .catch((error: unknown) => o.logger.warn({ relay: o.relayId, error: toIapError(error).toJSON() }, 'renewing the outbox lease failed'));
         renew();
@@ -451,8 +418,8 @@ export function createRelay(options: RelayOptions): Relay {
     if (okIds.length > 0) {
       const acked =
         o.outbox.keepPublishedForMs > 0
-          ? await exec('acknowledging published messages', sql.ackKeep, [okIds, leaseToken, now])
-          : await exec('acknowledging published messages', sql.ackDelete, [okIds, leaseToken]);
+          ? await exec('acknowledging published messages', sql.ackKeep, [idArrayLiteral(okIds), leaseToken, now])
+          : await exec('acknowledging published messages', sql.ackDelete, [idArrayLiteral(okIds), leaseToken]);
       lost += okIds.length - acked;
       if (telemetry.histogram) {
         for (const outcome of outcomes) {
@@ -483,42 +450,62 @@ export function createRelay(options: RelayOptions): Relay {
       }
     }
     let releasedCount = 0;
-    if (released.length > 0) releasedCount = await exec('releasing claimed messages', sql.release, [released, leaseToken]);
+    if (released.length > 0) releasedCount = await exec('releasing claimed messages', sql.release, [idArrayLiteral(released), leaseToken]);
     const dead = failed.filter((f) => f.failure!.dead).length;
     return { published: okIds.length, retried: failed.length - dead, dead, lost, released: releasedCount };
   }
 
-  async function runBatch(): Promise<RelayBatchResult> {
+  /** A batch that was claimed and published (or handed back), waiting for its outcomes to be recorded. */
+  interface PublishedBatch {
+    readonly started: number;
+    readonly leaseToken: string;
+    readonly claimed: number;
+    readonly outcomes: readonly Outcome[];
+  }
+
+  const EMPTY_RESULT: RelayBatchResult = { claimed: 0, published: 0, retried: 0, deadLettered: 0, leaseLost: 0, released: 0 };
+
+  /** Claims a batch and publishes it; `undefined` when nothing was available. */
+  async function claimAndPublish(): Promise<PublishedBatch | undefined> {
     const started = clock.now();
     let rows: readonly unknown[];
     try {
-      rows = (await database.query(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows;
+      rows = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows;
     } catch (error) {
       throw storeFailed(`claiming a batch from ${o.outbox.names.outboxLabel}`, error);
     }
-    if (rows.length === 0) return { claimed: 0, published: 0, retried: 0, deadLettered: 0, leaseLost: 0, released: 0 };
+    if (rows.length === 0) return undefined;
     const leaseToken = readString(rows[0], 'lease_token') ?? '0';
-    const batch = rows.map(decodeRow).sort((a, b) => (BigInt(a.ref.id) < BigInt(b.ref.id) ? -1 : 1));
+    const batch = rows.map(decodeClaimedRow).sort(compareRowIds);
     count('iap.outbox.relay.claimed', batch.length);
-    let outcomes: Outcome[];
-    if (stopRequested) outcomes = batch.map((claimed) => ({ claimed, release: true }));
-    else outcomes = await publishBatch(batch, leaseToken);
-    const recorded = await record(outcomes, leaseToken);
+    const outcomes = stopRequested ? batch.map((claimed): Outcome => ({ claimed, release: true })) : await publishBatch(batch, leaseToken);
+    return { started, leaseToken, claimed: batch.length, outcomes };
+  }
+
+  /** Records a published batch's outcomes under its lease (acknowledge, retry, dead-letter, release). */
+  async function finishBatch(published: PublishedBatch): Promise<RelayBatchResult> {
+    const { leaseToken } = published;
+    const recorded = await record(published.outcomes, leaseToken);
     count('iap.outbox.relay.published', recorded.published);
     count('iap.outbox.relay.retried', recorded.retried);
     count('iap.outbox.relay.dead_lettered', recorded.dead);
     count('iap.outbox.relay.lease_lost', recorded.lost);
     if (recorded.lost > 0) events.emit('leaseLost', { count: recorded.lost, leaseToken });
     const result: RelayBatchResult = {
-      claimed: batch.length,
+      claimed: published.claimed,
       published: recorded.published,
       retried: recorded.retried,
       deadLettered: recorded.dead,
       leaseLost: recorded.lost,
       released: recorded.released,
     };
-    events.emit('batch', { ...result, durationMs: clock.now() - started });
+    events.emit('batch', { ...result, durationMs: clock.now() - published.started });
     return result;
+  }
+
+  async function runBatch(): Promise<RelayBatchResult> {
+    const published = await claimAndPublish();
+    return published === undefined ? EMPTY_RESULT : finishBatch(published);
   }
 
   function serialised(): Promise<RelayBatchResult> {

@@ -54,7 +54,8 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
     insertUnkeyedNotify: insert(false, true),
     // $1 now ms, $2 batch size, $3 relay id, $4 lease ms
     // one statement: picks the oldest available head of each key (no older pending row of the same
-    // key exists), skipping rows other relays are claiming, and leases them under one fencing token
+    // key exists), skipping rows other relays are claiming, and leases them under one fencing token;
+    // the envelope comes back as its attributes plus the data's JSON text (see claimed-row.ts)
     claim: `WITH token AS MATERIALIZED (SELECT nextval(${n.leaseSequenceLiteral}) AS value),
 candidates AS (
   SELECT o.id FROM ${n.outbox} o
@@ -70,7 +71,9 @@ SET claimed_by = $3, lease_until = ${ts('($1::float8 + $4::float8)')}, lease_tok
     unfinished_claims = CASE WHEN t.claimed_by IS NULL THEN 0 ELSE t.unfinished_claims + 1 END
 FROM token
 WHERE t.id = ANY (ARRAY(SELECT id FROM candidates))
-RETURNING t.id::text AS id, t.message_id, t.destination, t.partition_key, t.headers, t.envelope, t.attempts, t.unfinished_claims,
+RETURNING t.id::text AS id, t.message_id, t.destination, t.partition_key, t.headers,
+  CASE WHEN jsonb_typeof(t.envelope) = 'object' THEN t.envelope - 'data' ELSE t.envelope END AS envelope,
+  (t.envelope -> 'data')::text AS data_json, t.attempts, t.unfinished_claims,
   ${ms('t.created_at')} AS created_at_ms, token.value::text AS lease_token`,
     // $1 ids, $2 lease token
     ackDelete: `WITH done AS (DELETE FROM ${n.outbox} WHERE id = ANY($1::bigint[]) AND lease_token = $2::bigint RETURNING 1) SELECT count(*)::int AS n FROM done`,

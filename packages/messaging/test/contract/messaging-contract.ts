@@ -166,6 +166,28 @@ export function messagingContract(target: ContractTarget): void {
         expect((await outbox.stats(db)).pending).toBe(0);
       });
 
+      it('passes JSON data on as text without re-serialising it, and keeps other content types exact', async () => {
+        const { outbox, publisher, relay } = await setup();
+        const data = { total: 1234.5, lines: [{ sku: 'A-1', quantity: 2 }], note: 'Größe ✓', nested: { z: 1, a: [true, null] } };
+        const json = createEnvelope({ type: 't', source: '/s', data, partitionKey: 'json' });
+        const text = createEnvelope({ type: 't', source: '/s', data: '{"not": "parsed"}', dataContentType: 'text/plain', partitionKey: 'text' });
+        const none = createEnvelope({ type: 't', source: '/s', data: undefined, partitionKey: 'none' });
+        await db.transaction((tx) => outbox.enqueue(tx, [json, text, none].map((envelope) => ({ destination: 'orders', envelope }))));
+        await drain(relay());
+        const byKey = new Map(publisher.published.map((m) => [m.partitionKey, m]));
+        const sent = byKey.get('json')!;
+        expect(typeof sent.dataJson).toBe('string');
+        // the text is JSON of the same value; the envelope parses it only when data is read
+        expect(JSON.parse(sent.dataJson!)).toEqual(JSON.parse(JSON.stringify(data)));
+        expect(sent.envelope.data).toEqual(JSON.parse(JSON.stringify(data)));
+        expect(sent.envelope.data).toBe(sent.envelope.data);
+        expect({ ...sent.envelope, data: undefined }).toEqual({ ...json, data: undefined });
+        expect(byKey.get('text')!.dataJson).toBeUndefined();
+        expect(byKey.get('text')!.envelope.data).toBe('{"not": "parsed"}');
+        expect(byKey.get('none')!.dataJson).toBeUndefined();
+        expect(byKey.get('none')!.envelope.data).toBeUndefined();
+      });
+
       it('never has two messages of one key in flight, across relays', async () => {
         const { outbox, publisher, relay } = await setup();
         await enqueue(outbox, [['a', 1], ['a', 2], ['b', 1], ['b', 2], ['c', 1]]);
@@ -335,14 +357,24 @@ export function messagingContract(target: ContractTarget): void {
       it('dead-letters a row whose stored envelope is not valid (MESSAGE_DECODE)', async () => {
         const { outbox, publisher, relay } = await setup();
         await enqueue(outbox, [['k', 1], ['k', 2]]);
-        await db.query(`UPDATE "${outbox.tables.schema}".iap_outbox SET envelope = '{"specversion":"0.3"}'::jsonb WHERE id = (SELECT min(id) FROM "${outbox.tables.schema}".iap_outbox)`);
+        await enqueue(outbox, [['s', 1], ['s', 2], ['d', 1], ['d', 2]]);
+        const table = `"${outbox.tables.schema}".iap_outbox`;
+        const first = `(SELECT min(id) FROM ${table} WHERE partition_key = $1)`;
+        await db.query(`UPDATE ${table} SET envelope = '{"specversion":"0.3"}'::jsonb WHERE id = ${first}`, ['k']);
+        // not an object at all: the claim itself must not fail on it
+        await db.query(`UPDATE ${table} SET envelope = '"just a string"'::jsonb WHERE id = ${first}`, ['s']);
+        // data and data_base64 together
+        await db.query(`UPDATE ${table} SET envelope = envelope || '{"data_base64":"AAE="}'::jsonb WHERE id = ${first}`, ['d']);
         const reasons: string[] = [];
         const r = relay();
         r.on('deadLettered', (e) => reasons.push(e.reason));
         await drain(r);
-        expect(reasons).toHaveLength(1);
-        expect(reasons[0]).toContain('MESSAGE_DECODE');
+        expect(reasons).toHaveLength(3);
+        for (const reason of reasons) expect(reason).toContain('MESSAGE_DECODE');
+        expect(reasons.join('\n')).toContain('data_base64');
         expect(publisher.sequence('k')).toEqual([2]);
+        expect(publisher.sequence('s')).toEqual([2]);
+        expect(publisher.sequence('d')).toEqual([2]);
         const [letter] = await outbox.listDeadLetters(db);
         expect(letter!.envelope).toBeUndefined();
       });

@@ -1,0 +1,114 @@
+/**
+ * Rows the relay's claim returns, turned into what it publishes. The claim hands the envelope over
+ * in two columns: `envelope` holds the CloudEvents attributes (the stored JSON without `data`) and
+ * `data_json` the `data` member as PostgreSQL renders it. For JSON data the relay never parses and
+ * re-serialises the payload: the message carries the text as `dataJson` (a Kafka publisher writes it
+ * as it is) and the envelope parses it only if something reads `envelope.data`.
+ */
+import { fromCloudEvent, isJsonContentType, type Envelope, type PublishMessage } from '@iap/core';
+import type { RelayMessageRef } from '../relay-events.js';
+import { readCount, readNumber, readString } from './rows.js';
+
+/** A claimed row, decoded. */
+export interface Claimed {
+  readonly ref: RelayMessageRef;
+  readonly unfinishedClaims: number;
+  readonly createdAtMs: number;
+  readonly raw: Record<string, unknown>;
+}
+
+/** Reads the bookkeeping columns of a claimed row; the envelope is decoded later, per message. */
+export function decodeClaimedRow(row: unknown): Claimed {
+  const raw = row as Record<string, unknown>;
+  return {
+    ref: {
+      id: readString(raw, 'id') ?? '',
+      messageId: readString(raw, 'message_id') ?? '',
+      destination: readString(raw, 'destination') ?? '',
+      partitionKey: readString(raw, 'partition_key'),
+      attempt: readCount(raw, 'attempts'),
+    },
+    unfinishedClaims: readCount(raw, 'unfinished_claims'),
+    createdAtMs: readNumber(raw, 'created_at_ms') ?? 0,
+    raw,
+  };
+}
+
+/**
+ * Orders claimed rows by id. Ids are non-negative bigints as decimal text without leading zeros, so
+ * a shorter text is a smaller number and equal lengths compare as strings (no BigInt per comparison).
+ */
+export function compareRowIds(a: Claimed, b: Claimed): number {
+  const x = a.ref.id;
+  const y = b.ref.id;
+  if (x.length !== y.length) return x.length - y.length;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Row ids as one PostgreSQL array literal for a `$n::bigint[]` parameter. The ids come from the
+ * claim's own `id::text` (digits only), so they need no quoting; one string is much cheaper for the
+ * driver to send than an array it escapes element by element.
+ */
+export function idArrayLiteral(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
+}
+
+/** An envelope whose `data` is parsed from `dataJson` on first read, then kept. */
+function withLazyData(attributes: Envelope, dataJson: string): Envelope {
+  let data: unknown;
+  let parsed = false;
+  return {
+    ...attributes,
+    get data(): unknown {
+      if (!parsed) {
+        data = JSON.parse(dataJson);
+        parsed = true;
+      }
+      return data;
+    },
+  };
+}
+
+function parseColumn(value: unknown): unknown {
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+}
+
+/**
+ * The message to publish for a claimed row.
+ * @throws ValidationError (or a SyntaxError for unparsable JSON) when the stored envelope is not
+ *   valid; the relay dead-letters such a row with code `MESSAGE_DECODE`.
+ */
+export function toPublishMessage(claimed: Claimed): PublishMessage {
+  const raw = claimed.raw;
+  const stored = parseColumn(raw.envelope);
+  const dataJson = typeof raw.data_json === 'string' ? raw.data_json : undefined;
+  // validates every attribute; data is absent here
+  const attributes = fromCloudEvent(stored);
+  let envelope: Envelope = attributes;
+  let passOn: string | undefined;
+  if (dataJson !== undefined) {
+    const record = stored as Record<string, unknown>;
+    if ((record.data_base64 === undefined || record.data_base64 === null) && isJsonContentType(attributes.dataContentType)) {
+      envelope = withLazyData(attributes, dataJson);
+      passOn = dataJson;
+    } else {
+      // a string for another content type, or a corrupt row with data and data_base64: the full check
+      envelope = fromCloudEvent({ ...record, data: JSON.parse(dataJson) as unknown });
+    }
+  }
+  const headerValue = parseColumn(raw.headers);
+  const headers: Record<string, string> = {};
+  if (typeof headerValue === 'object' && headerValue !== null) {
+    for (const [name, value] of Object.entries(headerValue as Record<string, unknown>)) if (typeof value === 'string') headers[name] = value;
+  }
+  const partitionKey = claimed.ref.partitionKey;
+  return {
+    id: claimed.ref.messageId,
+    destination: claimed.ref.destination,
+    ...(partitionKey === undefined ? {} : { partitionKey }),
+    headers,
+    envelope,
+    ...(passOn === undefined ? {} : { dataJson: passOn }),
+  };
+}
