@@ -236,6 +236,15 @@ interface Outcome {
   readonly release?: boolean;
 }
 
+/** What recording a batch's outcomes did. */
+interface RecordedOutcomes {
+  readonly published: number;
+  readonly retried: number;
+  readonly dead: number;
+  readonly lost: number;
+  readonly released: number;
+}
+
 const MAX_ERROR_TEXT = 2000;
 
 function errorText(error: IapError): string {
@@ -404,7 +413,17 @@ export function createRelay(options: RelayOptions): Relay {
     return outcomes;
   }
 
-  async function record(outcomes: readonly Outcome[], leaseToken: string): Promise<{ published: number; retried: number; dead: number; lost: number; released: number }> {
+  /** Latency and attempt histograms of acknowledged messages. */
+  function observePublished(outcomes: readonly Outcome[], now: number): void {
+    if (!telemetry.histogram) return;
+    for (const outcome of outcomes) {
+      if (outcome.failure || outcome.release) continue;
+      telemetry.histogram('iap.outbox.relay.delivery_latency_ms', Math.max(0, now - outcome.claimed.createdAtMs), { relay: o.relayId });
+      telemetry.histogram('iap.outbox.relay.attempts', outcome.claimed.ref.attempt, { relay: o.relayId, outcome: 'published' });
+    }
+  }
+
+  async function record(outcomes: readonly Outcome[], leaseToken: string): Promise<RecordedOutcomes> {
     const now = clock.now();
     const okIds: string[] = [];
     const failed: Outcome[] = [];
@@ -421,13 +440,7 @@ export function createRelay(options: RelayOptions): Relay {
           ? await exec('acknowledging published messages', sql.ackKeep, [idArrayLiteral(okIds), leaseToken, now])
           : await exec('acknowledging published messages', sql.ackDelete, [idArrayLiteral(okIds), leaseToken]);
       lost += okIds.length - acked;
-      if (telemetry.histogram) {
-        for (const outcome of outcomes) {
-          if (outcome.failure || outcome.release) continue;
-          telemetry.histogram('iap.outbox.relay.delivery_latency_ms', Math.max(0, now - outcome.claimed.createdAtMs), { relay: o.relayId });
-          telemetry.histogram('iap.outbox.relay.attempts', outcome.claimed.ref.attempt, { relay: o.relayId, outcome: 'published' });
-        }
-      }
+      observePublished(outcomes, now);
     }
     if (failed.length > 0) {
       const recorded = await exec('recording failed publishes', sql.fail, [
@@ -465,27 +478,50 @@ export function createRelay(options: RelayOptions): Relay {
 
   const EMPTY_RESULT: RelayBatchResult = { claimed: 0, published: 0, retried: 0, deadLettered: 0, leaseLost: 0, released: 0 };
 
-  /** Claims a batch and publishes it; `undefined` when nothing was available. */
-  async function claimAndPublish(): Promise<PublishedBatch | undefined> {
+  /** Whether every message of the batch was published (its recording is one acknowledgement). */
+  const allPublished = (batch: PublishedBatch): boolean => batch.outcomes.length === batch.claimed && batch.outcomes.every((outcome) => !outcome.failure && !outcome.release);
+
+  /**
+   * Claims a batch and publishes it; `next` is `undefined` when nothing was available. With
+   * `previous` (a batch whose messages were all published), the claim statement acknowledges it
+   * first, in the same round trip; `previousResult` is then its recorded result.
+   */
+  async function claimAndPublish(previous?: PublishedBatch): Promise<{ next: PublishedBatch | undefined; previousResult: RelayBatchResult | undefined }> {
     const started = clock.now();
     let rows: readonly unknown[];
-    try {
-      rows = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows;
-    } catch (error) {
-      throw storeFailed(`claiming a batch from ${o.outbox.names.outboxLabel}`, error);
+    let previousResult: RelayBatchResult | undefined;
+    if (previous === undefined) {
+      try {
+        rows = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows;
+      } catch (error) {
+        throw storeFailed(`claiming a batch from ${o.outbox.names.outboxLabel}`, error);
+      }
+    } else {
+      const ids = idArrayLiteral(previous.outcomes.map((outcome) => outcome.claimed.ref.id));
+      const text = o.outbox.keepPublishedForMs > 0 ? sql.ackKeepThenClaim : sql.ackDeleteThenClaim;
+      let result: readonly unknown[];
+      try {
+        result = (await run(text, [started, o.batchSize, o.relayId, o.leaseMs, ids, previous.leaseToken])).rows;
+      } catch (error) {
+        throw storeFailed(`acknowledging published messages and claiming a batch from ${o.outbox.names.outboxLabel}`, error);
+      }
+      observePublished(previous.outcomes, started);
+      const acked = readCount(result[0], 'acked');
+      previousResult = completeBatch(previous, { published: previous.claimed, retried: 0, dead: 0, lost: previous.claimed - acked, released: 0 });
+      // without a claim, the statement still answers one row carrying only `acked`
+      rows = result.filter((row) => readString(row, 'id') !== undefined);
     }
-    if (rows.length === 0) return undefined;
+    if (rows.length === 0) return { next: undefined, previousResult };
     const leaseToken = readString(rows[0], 'lease_token') ?? '0';
     const batch = rows.map(decodeClaimedRow).sort(compareRowIds);
     count('iap.outbox.relay.claimed', batch.length);
     const outcomes = stopRequested ? batch.map((claimed): Outcome => ({ claimed, release: true })) : await publishBatch(batch, leaseToken);
-    return { started, leaseToken, claimed: batch.length, outcomes };
+    return { next: { started, leaseToken, claimed: batch.length, outcomes }, previousResult };
   }
 
-  /** Records a published batch's outcomes under its lease (acknowledge, retry, dead-letter, release). */
-  async function finishBatch(published: PublishedBatch): Promise<RelayBatchResult> {
+  /** Counts, events and the result of a batch whose outcomes are recorded. */
+  function completeBatch(published: PublishedBatch, recorded: RecordedOutcomes): RelayBatchResult {
     const { leaseToken } = published;
-    const recorded = await record(published.outcomes, leaseToken);
     count('iap.outbox.relay.published', recorded.published);
     count('iap.outbox.relay.retried', recorded.retried);
     count('iap.outbox.relay.dead_lettered', recorded.dead);
@@ -503,9 +539,14 @@ export function createRelay(options: RelayOptions): Relay {
     return result;
   }
 
+  /** Records a published batch's outcomes under its lease (acknowledge, retry, dead-letter, release). */
+  async function finishBatch(published: PublishedBatch): Promise<RelayBatchResult> {
+    return completeBatch(published, await record(published.outcomes, published.leaseToken));
+  }
+
   async function runBatch(): Promise<RelayBatchResult> {
-    const published = await claimAndPublish();
-    return published === undefined ? EMPTY_RESULT : finishBatch(published);
+    const { next } = await claimAndPublish();
+    return next === undefined ? EMPTY_RESULT : finishBatch(next);
   }
 
   function serialised(): Promise<RelayBatchResult> {
@@ -537,17 +578,32 @@ export function createRelay(options: RelayOptions): Relay {
   async function loop(slot: number): Promise<void> {
     let idleDelay = 0;
     let errors = 0;
+    /**
+     * The slot's last batch when all of it was published: its acknowledgement rides on the slot's
+     * next claim (one round trip instead of two). Until then its rows stay leased, so their keys
+     * stay blocked, exactly as while publishing.
+     */
+    let unacknowledged: PublishedBatch | undefined;
     while (state === 'running') {
       const generation = wakeGeneration;
       let claimed = 0;
+      const previous = unacknowledged;
+      unacknowledged = undefined;
       try {
-        claimed = (await runBatch()).claimed;
+        const { next } = await claimAndPublish(previous);
+        if (next !== undefined) {
+          claimed = next.claimed;
+          if (allPublished(next) && state === 'running') unacknowledged = next;
+          else await finishBatch(next);
+        }
         errors = 0;
       } catch (error) {
         errors++;
         const e = toIapError(error, ErrorCode.STORE_FAILED);
         o.logger.warn({ relay: o.relayId, error: e.toJSON() }, 'outbox relay round failed; backing off');
         events.emit('error', { error: e });
+        // the combined statement failed as a whole: acknowledge the previous batch on its own
+        if (previous !== undefined) await acknowledgeAlone(previous);
       }
       if (state !== 'running') break;
       if (claimed > 0) {
@@ -563,6 +619,19 @@ export function createRelay(options: RelayOptions): Relay {
         await waitForWake(idleDelay, generation);
         if (wakeGeneration !== generation) idleDelay = 0;
       }
+    }
+    // a stopping relay acknowledges what it published before the loop ends
+    if (unacknowledged !== undefined) await acknowledgeAlone(unacknowledged);
+  }
+
+  /** Acknowledges a published batch with its own statement; a failure is reported (the lease then runs out and the batch is published again). */
+  async function acknowledgeAlone(batch: PublishedBatch): Promise<void> {
+    try {
+      await finishBatch(batch);
+    } catch (error) {
+      const e = toIapError(error, ErrorCode.STORE_FAILED);
+      o.logger.warn({ relay: o.relayId, error: e.toJSON() }, 'acknowledging a published outbox batch failed; it is published again when its lease runs out');
+      events.emit('error', { error: e });
     }
   }
 

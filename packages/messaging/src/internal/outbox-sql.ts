@@ -12,6 +12,8 @@ export interface OutboxSql {
   readonly insertUnkeyed: string;
   readonly insertUnkeyedNotify: string;
   readonly claim: string;
+  readonly ackDeleteThenClaim: string;
+  readonly ackKeepThenClaim: string;
   readonly ackDelete: string;
   readonly ackKeep: string;
   readonly fail: string;
@@ -47,26 +49,29 @@ INSERT INTO ${n.outbox} (message_id, destination, partition_key, headers, envelo
 SELECT m.message_id, m.destination, m.partition_key, m.headers, m.envelope, ${ts('$6')}, ${ts('$6')}
 FROM ${joins.join(', ')} ORDER BY m.n`;
   };
-  return {
-    insertKeyed: insert(true, false),
-    insertKeyedNotify: insert(true, true),
-    insertUnkeyed: insert(false, false),
-    insertUnkeyedNotify: insert(false, true),
-    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms
-    // one statement: picks the oldest available head of each key (no older pending row of the same
-    // key exists), skipping rows other relays are claiming, and leases them under one fencing token;
-    // the envelope comes back as its attributes plus the data's JSON text (see claimed-row.ts)
-    claim: `WITH token AS MATERIALIZED (SELECT nextval(${n.leaseSequenceLiteral}) AS value),
-candidates AS (
-  SELECT o.id FROM ${n.outbox} o
-  WHERE o.status = 'pending' AND o.available_at <= ${ts('$1')}
-    AND (o.lease_until IS NULL OR o.lease_until <= ${ts('$1')})
-    AND NOT EXISTS (SELECT 1 FROM ${n.outbox} p WHERE p.status = 'pending' AND p.partition_key = o.partition_key AND p.id < o.id)
-  ORDER BY o.id
-  LIMIT $2
-  FOR UPDATE OF o SKIP LOCKED
-)
-UPDATE ${n.outbox} t
+  /**
+   * One statement: picks the oldest available head of each key (no older pending row of the same key
+   * exists), skipping rows other relays are claiming, and leases them under one fencing token; the
+   * envelope comes back as its attributes plus the data's JSON text (see claimed-row.ts).
+   *
+   * With `ack`, the same statement first acknowledges the previous batch (delete, or keep as
+   * published), fenced by its lease token, and the rows it acknowledged no longer block their keys:
+   * a data-modifying CTE's effects are invisible to the rest of its statement, so the key check
+   * skips them by id. Both commit together, so no other session sees one without the other. Every
+   * result row carries `acked` (the number of rows acknowledged); when nothing was claimed, one row
+   * with only `acked` comes back.
+   */
+  const claim = (ack: 'delete' | 'keep' | undefined): string => {
+    const acked =
+      ack === 'delete'
+        ? `acked AS (DELETE FROM ${n.outbox} WHERE id = ANY($5::bigint[]) AND lease_token = $6::bigint RETURNING id),`
+        : ack === 'keep'
+          ? `acked AS (UPDATE ${n.outbox} SET status = 'published', published_at = ${ts('$1')}, claimed_by = NULL, lease_until = NULL WHERE id = ANY($5::bigint[]) AND lease_token = $6::bigint RETURNING id),`
+          : '';
+    // acknowledged rows are never claimed again by the same statement (their lease may have run out)
+    const notAckedRow = ack === undefined ? '' : '\n    AND o.id <> ALL ($5::bigint[])';
+    const notAcked = ack === undefined ? '' : ' AND p.id <> ALL (ARRAY(SELECT id FROM acked))';
+    const update = `UPDATE ${n.outbox} t
 SET claimed_by = $3, lease_until = ${ts('($1::float8 + $4::float8)')}, lease_token = token.value, attempts = t.attempts + 1,
     unfinished_claims = CASE WHEN t.claimed_by IS NULL THEN 0 ELSE t.unfinished_claims + 1 END
 FROM token
@@ -74,7 +79,32 @@ WHERE t.id = ANY (ARRAY(SELECT id FROM candidates))
 RETURNING t.id::text AS id, t.message_id, t.destination, t.partition_key, t.headers,
   CASE WHEN jsonb_typeof(t.envelope) = 'object' THEN t.envelope - 'data' ELSE t.envelope END AS envelope,
   (t.envelope -> 'data')::text AS data_json, t.attempts, t.unfinished_claims,
-  ${ms('t.created_at')} AS created_at_ms, token.value::text AS lease_token`,
+  ${ms('t.created_at')} AS created_at_ms, token.value::text AS lease_token`;
+    const ctes = `WITH ${acked} token AS MATERIALIZED (SELECT nextval(${n.leaseSequenceLiteral}) AS value),
+candidates AS (
+  SELECT o.id FROM ${n.outbox} o
+  WHERE o.status = 'pending' AND o.available_at <= ${ts('$1')}
+    AND (o.lease_until IS NULL OR o.lease_until <= ${ts('$1')})${notAckedRow}
+    AND NOT EXISTS (SELECT 1 FROM ${n.outbox} p WHERE p.status = 'pending' AND p.partition_key = o.partition_key AND p.id < o.id${notAcked})
+  ORDER BY o.id
+  LIMIT $2
+  FOR UPDATE OF o SKIP LOCKED
+)`;
+    if (ack === undefined) return `${ctes}\n${update}`;
+    return `${ctes},
+claimed AS (${update})
+SELECT (SELECT count(*) FROM acked)::int AS acked, c.* FROM (SELECT 1) AS one LEFT JOIN claimed c ON true`;
+  };
+  return {
+    insertKeyed: insert(true, false),
+    insertKeyedNotify: insert(true, true),
+    insertUnkeyed: insert(false, false),
+    insertUnkeyedNotify: insert(false, true),
+    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms
+    claim: claim(undefined),
+    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms, $5 acknowledged ids, $6 their lease token
+    ackDeleteThenClaim: claim('delete'),
+    ackKeepThenClaim: claim('keep'),
     // $1 ids, $2 lease token
     ackDelete: `WITH done AS (DELETE FROM ${n.outbox} WHERE id = ANY($1::bigint[]) AND lease_token = $2::bigint RETURNING 1) SELECT count(*)::int AS n FROM done`,
     // $1 ids, $2 lease token, $3 now ms

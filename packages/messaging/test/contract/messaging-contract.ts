@@ -17,6 +17,7 @@ import {
   type RelayEvents,
   type RelayOptions,
 } from '../../src/index.js';
+import { outboxInternals } from '../../src/internal/outbox-internals.js';
 import { dropSchema, randomSchema } from '../support/databases.js';
 import { TestPublisher } from '../support/test-publisher.js';
 import { createLatch, waitFor } from '../support/wait-for.js';
@@ -392,6 +393,53 @@ export function messagingContract(target: ContractTarget): void {
         expect(row).toMatchObject({ attempts: 0, claimed_by: null, status: 'pending' });
         publisher.unusable = false;
         expect((await r.runOnce()).published).toBe(1);
+      });
+
+      it.each([
+        ['deleted', {}],
+        ['kept as published', { keepPublishedForMs: 60_000 }],
+      ] as const)('a started relay acknowledges each batch with its next claim; keys stay in order (rows %s)', async (_, options) => {
+        const { outbox, publisher, relay, schema } = await setup(options);
+        // five keys, four messages each, one slot claiming five at a time: each batch's successors
+        // are claimable only in the very statement that acknowledges the batch (the manual clock never
+        // moves, so a slot that found nothing would never poll again)
+        const items: Array<[string, number]> = [];
+        for (let n = 1; n <= 4; n++) for (const key of ['a', 'b', 'c', 'd', 'e']) items.push([key, n]);
+        await enqueue(outbox, items);
+        const r = relay({ batchSize: 5, maxBatchesInFlight: 1 });
+        const totals = { claimed: 0, published: 0, lost: 0 };
+        const sizes: number[] = [];
+        r.on('batch', (b) => {
+          sizes.push(b.claimed);
+          totals.claimed += b.claimed;
+          totals.published += b.published;
+          totals.lost += b.leaseLost + b.retried + b.deadLettered + b.released;
+        });
+        r.start();
+        await waitFor(() => totals.published === 20, 'all 20 messages acknowledged', 5_000);
+        await r.stop();
+        expect(totals).toEqual({ claimed: 20, published: 20, lost: 0 });
+        expect(sizes).toEqual([5, 5, 5, 5]);
+        expect(publisher.published).toHaveLength(20);
+        for (const key of ['a', 'b', 'c', 'd', 'e']) expect(publisher.sequence(key)).toEqual([1, 2, 3, 4]);
+        const { rows } = await db.query(`SELECT status, count(*)::int AS n FROM "${schema}".iap_outbox GROUP BY status`);
+        expect(rows).toEqual('keepPublishedForMs' in options ? [{ status: 'published', n: 20 }] : []);
+      });
+
+      it('never claims again the rows it acknowledges in the same statement, even when their lease ran out', async () => {
+        const { outbox } = await setup();
+        await enqueue(outbox, [['a', 1], ['a', 2], ['b', 1]]);
+        const sql = outboxInternals(outbox)!.sql;
+        const first = (await db.query(sql.claim, [T0, 10, 'r1', 1_000])).rows as Array<{ id: string; lease_token: string; partition_key: string }>;
+        expect(first.map((row) => row.partition_key).sort()).toEqual(['a', 'b']);
+        // the lease has run out by the time the acknowledgement arrives: the rows are claimable heads again
+        const later = T0 + 5_000;
+        const ids = `{${first.map((row) => row.id).join(',')}}`;
+        const rows = (await db.query(sql.ackDeleteThenClaim, [later, 10, 'r1', 1_000, ids, first[0]!.lease_token])).rows as Array<{ acked: number; id: string | null; partition_key: string | null }>;
+        expect(rows.every((row) => row.acked === 2)).toBe(true);
+        // only a's successor is claimed; the acknowledged rows are gone, not claimed a second time
+        expect(rows.filter((row) => row.id !== null).map((row) => row.partition_key)).toEqual(['a']);
+        expect((await outbox.stats(db)).pending).toBe(1);
       });
 
       it('keeps published rows when asked, and purges them after keepPublishedForMs', async () => {
