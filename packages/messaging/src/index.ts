@@ -20,7 +20,8 @@ export type { OutboxMessage, DeadLetter, OutboxStats } from './outbox-message.js
 
 // relay
 export { createRelay } from './relay.js';
-export type { Relay, RelayOptions, RelayStopOptions } from './relay.js';
+export type { Relay, RelayStopOptions } from './relay.js';
+export type { RelayOptions } from './relay-options.js';
 export type { RelayBatchResult, RelayEvents, RelayMessageRef } from './relay-events.js';
 
 // inbox

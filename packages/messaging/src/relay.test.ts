@@ -4,7 +4,8 @@ import { RecordingExecutor } from './__fixtures__/recording-executor.js';
 import type { MessagingDatabase } from './executor.js';
 import { createInProcessTransport } from './in-process-transport.js';
 import { createOutbox } from './outbox.js';
-import { createRelay, type RelayOptions } from './relay.js';
+import { createRelay } from './relay.js';
+import type { RelayOptions } from './relay-options.js';
 
 function fakeDatabase(): MessagingDatabase {
   const executor = new RecordingExecutor();

@@ -1,0 +1,168 @@
+/**
+ * The relay's options: what a user passes to `createRelay`, their defaults and validation.
+ */
+import {
+  ErrorCode,
+  IapError,
+  createRetryPolicy,
+  noopLogger,
+  noopTelemetry,
+  systemClock,
+  type Clock,
+  type Logger,
+  type Publisher,
+  type RandomSource,
+  type RetryPolicy,
+  type RetryPolicyOptions,
+  type Telemetry,
+} from '@iap/core';
+import type { MessagingDatabase } from './executor.js';
+import { outboxInternals, type OutboxInternals } from './internal/outbox-internals.js';
+import type { Outbox } from './outbox.js';
+
+/**
+ * Options for {@link createRelay}.
+ * @example
+ * ```ts
+ * const options: RelayOptions = { database: db, outbox, publisher, batchSize: 500, retry: { maxAttempts: 8 } };
+ * const relay = createRelay(options);
+ * ```
+ */
+export interface RelayOptions {
+  /** Where the outbox table lives; the relay issues its own short statements (never inside your transactions). */
+  database: MessagingDatabase;
+  /** The outbox whose messages this relay publishes (same tables, same in-process wake-ups). */
+  outbox: Outbox;
+  /** Any core `Publisher` (Kafka, the in-process transport, your own). The relay never closes it. */
+  publisher: Publisher;
+  /** Most messages claimed per round (1-10,000). At most one message per partition key is in flight. @defaultValue `100` */
+  batchSize?: number;
+  /**
+   * Batches a started relay keeps in flight at once (1-16): while one is being published, the next
+   * is claimed, so database and broker round trips overlap. Batches never share a partition key.
+   * @defaultValue `2`
+   */
+  maxBatchesInFlight?: number;
+  /**
+   * How long a claim is valid. The relay renews it every third of this while a publish runs; if the
+   * relay dies, its messages are claimed again once it expires. @defaultValue `30_000`
+   */
+  leaseMs?: number;
+  /**
+   * Longest wait for the publisher; then the publish is aborted and its messages count as failed
+   * (retryable). @defaultValue `60_000`
+   */
+  publishTimeoutMs?: number;
+  /**
+   * Retry schedule of a failing message (its key waits meanwhile; other keys flow). After
+   * `maxAttempts` publish attempts it is dead-lettered.
+   * @defaultValue `{ maxAttempts: 10, backoff: { kind: 'exponential', initialDelayMs: 1000, multiplier: 2 }, maxDelayMs: 300_000, jitter: 'full' }`
+   */
+  retry?: RetryPolicyOptions;
+  /**
+   * When a message's last this-many claims all ended without an outcome (the relay holding it
+   * crashed or hung each time, so its lease expired), the next claim dead-letters it as a crash loop
+   * instead of publishing it again. Graceful stops release claims and do not count.
+   * @defaultValue `5`
+   */
+  crashLoopThreshold?: number;
+  /** Identifies this relay in the `claimed_by` column and in logs. @defaultValue `relay-<pid>-<random>` */
+  relayId?: string;
+  /** Wake up on PostgreSQL NOTIFY from enqueues in other processes (when the database supports it). @defaultValue `true` */
+  listen?: boolean;
+  /** First backup-poll delay after an empty round; doubles while idle. @defaultValue `100` */
+  minPollIntervalMs?: number;
+  /** Longest backup-poll delay; correctness never depends on a notification arriving. @defaultValue `2_000` */
+  maxPollIntervalMs?: number;
+  /** How often outbox statistics are reported (gauges and the `stats` event); `0` turns it off. @defaultValue `10_000` */
+  metricsIntervalMs?: number;
+  /** How often published rows past `keepPublishedForMs` are purged (only when the outbox keeps them). @defaultValue `60_000` */
+  cleanupIntervalMs?: number;
+  /** @defaultValue `systemClock` */
+  clock?: Clock;
+  /** Randomness for retry jitter. @defaultValue `Math.random` */
+  random?: RandomSource;
+  /** Metrics hooks (counters, histograms, gauges). @defaultValue `noopTelemetry` */
+  telemetry?: Telemetry;
+  /** @defaultValue `noopLogger` */
+  logger?: Logger;
+}
+
+/** Options with every default applied. */
+export interface ResolvedRelayOptions {
+  readonly database: MessagingDatabase;
+  readonly outbox: OutboxInternals;
+  readonly publisher: Publisher;
+  readonly batchSize: number;
+  readonly maxBatchesInFlight: number;
+  readonly leaseMs: number;
+  readonly publishTimeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly crashLoopThreshold: number;
+  readonly relayId: string;
+  readonly listen: boolean;
+  readonly minPollIntervalMs: number;
+  readonly maxPollIntervalMs: number;
+  readonly metricsIntervalMs: number;
+  readonly cleanupIntervalMs: number;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly telemetry: Telemetry;
+  readonly logger: Logger;
+}
+
+function invalid(message: string): IapError {
+  return new IapError(ErrorCode.INVALID_OPTIONS, `invalid relay options: ${message}`);
+}
+
+function integerOption(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw invalid(`${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function defaultRelayId(): string {
+  const pid = typeof process === 'object' && typeof process.pid === 'number' ? process.pid : 0;
+  return `relay-${pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+const DEFAULT_RETRY: RetryPolicyOptions = { maxAttempts: 10, backoff: { kind: 'exponential', initialDelayMs: 1000, multiplier: 2 }, maxDelayMs: 300_000, jitter: 'full' };
+
+/** Validates options and applies defaults. @throws IapError `INVALID_OPTIONS` naming the bad option. */
+export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+  const { database, publisher } = options;
+  if (typeof database !== 'object' || database === null || typeof database.query !== 'function' || typeof database.transaction !== 'function') {
+    throw invalid('database must be a MessagingDatabase (createPostgresDatabase or createPgliteDatabase)');
+  }
+  if (typeof publisher !== 'object' || publisher === null || typeof publisher.publish !== 'function') throw invalid('publisher must implement Publisher.publish');
+  const outbox = outboxInternals(options.outbox);
+  if (!outbox) throw invalid('outbox must be created by createOutbox');
+  const leaseMs = integerOption('leaseMs', options.leaseMs ?? 30_000, 100, 3_600_000);
+  const minPollIntervalMs = integerOption('minPollIntervalMs', options.minPollIntervalMs ?? 100, 1, 3_600_000);
+  const maxPollIntervalMs = integerOption('maxPollIntervalMs', options.maxPollIntervalMs ?? 2_000, minPollIntervalMs, 3_600_000);
+  const relayId = options.relayId ?? defaultRelayId();
+  if (typeof relayId !== 'string' || relayId.length === 0 || relayId.length > 200) throw invalid('relayId must be a non-empty string of at most 200 characters');
+  const listen = options.listen ?? true;
+  if (typeof listen !== 'boolean') throw invalid('listen must be a boolean');
+  return {
+    database,
+    outbox,
+    publisher,
+    batchSize: integerOption('batchSize', options.batchSize ?? 100, 1, 10_000),
+    maxBatchesInFlight: integerOption('maxBatchesInFlight', options.maxBatchesInFlight ?? 2, 1, 16),
+    leaseMs,
+    publishTimeoutMs: integerOption('publishTimeoutMs', options.publishTimeoutMs ?? 60_000, 1, 3_600_000),
+    retry: createRetryPolicy(options.retry ?? DEFAULT_RETRY),
+    crashLoopThreshold: integerOption('crashLoopThreshold', options.crashLoopThreshold ?? 5, 1, 1000),
+    relayId,
+    listen,
+    minPollIntervalMs,
+    maxPollIntervalMs,
+    metricsIntervalMs: integerOption('metricsIntervalMs', options.metricsIntervalMs ?? 10_000, 0, 86_400_000),
+    cleanupIntervalMs: integerOption('cleanupIntervalMs', options.cleanupIntervalMs ?? 60_000, 1, 86_400_000),
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+    telemetry: options.telemetry ?? noopTelemetry,
+    logger: options.logger ?? noopLogger,
+  };
+}
