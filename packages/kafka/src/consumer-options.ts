@@ -79,6 +79,28 @@ export interface MessageContext {
 }
 
 /**
+ * A consumed record as the `decode` option sees it: the raw key, value and headers with where the
+ * record was read.
+ *
+ * @example
+ * ```ts
+ * const decode = (record: ConsumedRecord) =>
+ *   createEnvelope({ id: `${record.topic}/${record.partition}/${record.offset}`, type: 'legacy.order', source: '/legacy', data: JSON.parse(record.value!.toString('utf8')) });
+ * ```
+ */
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  /** Offset as a decimal string. */
+  readonly offset: string;
+  /** Record timestamp, ms since the epoch, as a decimal string. */
+  readonly timestamp: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: RecordHeaders;
+}
+
+/**
  * The business handler of a consumer. Throwing marks the record failed (see `isRetryable`).
  *
  * @example
@@ -130,6 +152,16 @@ export interface ConsumerOptions<S extends SchemaMap | undefined = undefined> {
    * with `UNKNOWN_SCHEMA_VERSION`. @defaultValue none (data is not validated)
    */
   readonly schemas?: S;
+  /**
+   * Turns records that are not CloudEvents into envelopes: a topic of plain JSON, Debezium change
+   * events (for example through `@iap/cdc`), another team's format. Return an envelope (e.g. from
+   * `createEnvelope`, with an `id` that is stable across redeliveries, such as a business key or
+   * the source's position, since it is the default idempotency key); throw to reject the record: it
+   * goes to the dead-letter topic with code `MESSAGE_DECODE`, the thrown error as its cause. The
+   * returned envelope is validated like a decoded one, and `schemas` apply to it.
+   * @defaultValue none: records are decoded as CloudEvents, binary or structured mode
+   */
+  readonly decode?: (record: ConsumedRecord) => Envelope;
   /**
    * Deduplicates records before the handler (claim, handle, complete). Use a shared, durable store
    * (the messaging inbox, a database) when several processes consume the group; `false` disables.
@@ -209,6 +241,7 @@ export interface ResolvedConsumerOptions {
   readonly topics: readonly string[];
   readonly handler: (event: Envelope, context: MessageContext) => Promise<void> | void;
   readonly schemas: SchemaMap | undefined;
+  readonly decode: ((record: ConsumedRecord) => Envelope) | undefined;
   readonly idempotencyStore: IdempotencyStore | undefined;
   readonly idempotencyKey: (event: Envelope) => string;
   readonly idempotencyLeaseMs: number;
@@ -317,6 +350,7 @@ export function resolveConsumerOptions<S extends SchemaMap | undefined>(options:
     handler: options.handler as ResolvedConsumerOptions['handler'],
     schemas,
     idempotencyStore: store === false ? undefined : (store ?? createBoundedMemoryIdempotencyStore({ maxEntries: 100_000, clock })),
+    decode: optionalFunction('decode', options.decode),
     idempotencyKey: optionalFunction('idempotencyKey', options.idempotencyKey) ?? ((event) => `${event.source}#${event.id}`),
     idempotencyLeaseMs: positiveInteger('idempotencyLeaseMs', options.idempotencyLeaseMs ?? 60_000),
     idempotencyTtlMs: positiveInteger('idempotencyTtlMs', options.idempotencyTtlMs ?? 86_400_000),

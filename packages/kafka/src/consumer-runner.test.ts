@@ -1,7 +1,8 @@
-import { IapError, ManualClock, createInMemoryIdempotencyStore } from '@iap/core';
+import { IapError, ManualClock, createEnvelope, createInMemoryIdempotencyStore } from '@iap/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startHarness, type Harness } from './__fixtures__/consumer-harness.js';
+import type { ConsumedRecord } from './consumer-options.js';
 import { createConsumer } from './consumer-runner.js';
 import { DeadLetterHeaders, readDeadLetterHeaders } from './dead-letter-headers.js';
 import { InMemoryKafka } from './__fixtures__/in-memory-kafka.js';
@@ -57,6 +58,48 @@ describe('createConsumer: the happy path', () => {
     await harness.pumpUntil(() => harness!.kafka.committedOffset('g1', 'orders') === '2');
     expect(calls).toBe(1);
     expect(harness.seen.duplicate).toEqual([{ topic: 'orders', partition: 0, offset: '1', idempotencyKey: '/orders#same' }]);
+  });
+});
+
+describe('createConsumer: records that are not CloudEvents, through the decode option', () => {
+  const decode = (record: ConsumedRecord): Envelope => {
+    const body = JSON.parse(record.value!.toString('utf8')) as { orderId: string; total: number };
+    return createEnvelope({ id: `${record.topic}/${record.partition}/${record.offset}`, type: 'legacy.order', source: '/legacy-erp', data: body, partitionKey: body.orderId });
+  };
+
+  it('hands the envelopes it builds to the handler, validated by schema, and commits', async () => {
+    const handled: Envelope[] = [];
+    harness = await startHarness({ decode, schemas: { 'legacy.order': { '1': z.object({ orderId: z.string(), total: z.number() }) } }, handler: (event) => void handled.push(event) });
+    harness.kafka.append('orders', { key: Buffer.from('o-1'), value: Buffer.from('{"orderId":"o-1","total":12.5}'), headers: {} });
+    harness.kafka.append('orders', { key: Buffer.from('o-2'), value: Buffer.from('{"orderId":"o-2","total":3}'), headers: {} });
+    await harness.pumpUntil(() => handled.length === 2);
+    expect(handled.map((e) => [e.id, e.type, e.data])).toEqual([
+      ['orders/0/0', 'legacy.order', { orderId: 'o-1', total: 12.5 }],
+      ['orders/0/1', 'legacy.order', { orderId: 'o-2', total: 3 }],
+    ]);
+    expect(harness.kafka.committedOffset('g1', 'orders')).toBe('2');
+  });
+
+  it('dead-letters what decode rejects or returns invalid, naming neither payload nor message, and keeps consuming', async () => {
+    const handled: string[] = [];
+    harness = await startHarness({
+      decode: (record) => (record.offset === '1' ? ({ id: '', type: 'x' } as unknown as Envelope) : decode(record)),
+      handler: (event) => void handled.push(event.id),
+    });
+    harness.kafka.append('orders', { key: null, value: Buffer.from('{"orderId": "secret-42", '), headers: {} });
+    harness.kafka.append('orders', { key: null, value: Buffer.from('{}'), headers: {} });
+    harness.kafka.append('orders', { key: null, value: Buffer.from('{"orderId":"o-3","total":1}'), headers: {} });
+    await harness.pumpUntil(() => handled.length === 1);
+    expect(handled).toEqual(['orders/0/2']);
+    expect(harness.kafka.committedOffset('g1', 'orders')).toBe('3');
+    const dead = harness.kafka.records('orders-dlt');
+    expect(dead).toHaveLength(2);
+    const messages = dead.map((record) => (record.headers as Record<string, Buffer>)[DeadLetterHeaders.EXCEPTION_MESSAGE]!.toString());
+    expect(messages[0]).toContain('decode function rejected it (SyntaxError)');
+    expect(messages[0]).not.toContain('secret-42');
+    expect(messages[1]).toContain('returned an invalid envelope');
+    expect(messages[1]).toContain('source: required');
+    expect(harness.seen.deadLettered.map((e) => e.error.code)).toEqual(['MESSAGE_DECODE', 'MESSAGE_DECODE']);
   });
 });
 
@@ -288,6 +331,7 @@ describe('createConsumer: lifecycle and options', () => {
       { schemas: { t: { '1': {} } } },
       { idempotencyStore: 'memory' },
       { heartbeatIntervalMs: -1 },
+      { decode: 'cloudevents' },
     ];
     for (const override of bad) {
       expect(() => createConsumer({ ...base, ...override }), JSON.stringify(override)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));

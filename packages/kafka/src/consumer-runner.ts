@@ -17,6 +17,7 @@ import type { ConsumerEvents } from './consumer-events.js';
 import { resolveConsumerOptions, type ConsumerOptions, type MessageContext, type ResolvedConsumerOptions, type SchemaMap } from './consumer-options.js';
 import { RetryHeaders } from './dead-letter-headers.js';
 import { decodeInt32, decodeInt64, headerBytes } from './header-values.js';
+import { decodeWithOption } from './internal/custom-decode.js';
 import { buildForwardRecord } from './internal/forward-record.js';
 import { OffsetTracker, nextOffset, previousOffset } from './internal/offset-tracker.js';
 import { createDataValidator, type DataValidator } from './internal/schema-validation.js';
@@ -457,7 +458,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
       }
       deliveryAttempt = decodeInt32(headerBytes(message.headers, RetryHeaders.ATTEMPT)) ?? route.level + 1;
     }
-    const decoded = decodeRecordOrError(message, location);
+    const decoded = config.decode === undefined ? decodeRecordOrError(message, location) : decodeWithOption(config.decode, message, location);
     if (IapError.isInstance(decoded)) return deadLetter(scope, message, location, decoded, decoded);
     if (validator === undefined) return runHandler(scope, message, location, decoded, deliveryAttempt);
     const validated = validator(decoded, location);

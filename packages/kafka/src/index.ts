@@ -47,7 +47,7 @@ export type { KafkaPublisher, KafkaPublisherOptions } from './kafka-publisher.js
 export { createConsumer } from './consumer-runner.js';
 export type { KafkaConsumer } from './consumer-runner.js';
 export { defaultIsRetryable } from './consumer-options.js';
-export type { ConsumedEvent, ConsumerOptions, MessageContext, MessageHandler, RetriesExhaustedPolicy, SchemaMap } from './consumer-options.js';
+export type { ConsumedEvent, ConsumedRecord, ConsumerOptions, MessageContext, MessageHandler, RetriesExhaustedPolicy, SchemaMap } from './consumer-options.js';
 export type { ConsumerEvents } from './consumer-events.js';
 export { DeadLetterHeaders, RetryHeaders, readDeadLetterHeaders } from './dead-letter-headers.js';
 export type { DeadLetterInfo } from './dead-letter-headers.js';
