@@ -6,6 +6,7 @@ import { toJsonText } from './saga-json.js';
 import { assertSagaStore, resolveSagaOptions, type ResolvedSagaOptions, type SagaOptions } from './saga-options.js';
 import { appendStage, emptyPlan, planStep, withPivot, type PlannedStep, type SagaPlan } from './saga-plan.js';
 import { buildResult, type SagaResult } from './saga-result.js';
+import { purgeInput, type SagaPurgeOptions } from './saga-purge.js';
 import { SagaState } from './saga-state.js';
 import { SignalFanout } from './signal-fanout.js';
 import { isSagaActive } from './saga-status.js';
@@ -261,6 +262,21 @@ export interface Saga<TInput, TResults> extends TypedEventSource<SagaEvents> {
   markResolved(sagaId: string, options?: SagaOperatorOptions): Promise<SagaResult<TResults>>;
 
   /**
+   * Removes finished runs of this saga (`completed`, `compensated`, `resolved` by default) last
+   * written more than `olderThanMs` ago, with their checkpoint logs, up to `limit` per call, oldest
+   * first; returns how many it removed. Runs that are active or wait for an operator are never
+   * removed. A removed `sagaId` can be run again as a new saga, so keep finished runs at least as
+   * long as a caller may retry a `run()` with the same id.
+   *
+   * @throws IapError `INVALID_OPTIONS` for a bad option; `STORE_FAILED` when the store fails.
+   * @example
+   * ```ts
+   * const removed = await saga.purge({ olderThanMs: 30 * 86_400_000 });
+   * ```
+   */
+  purge(options: SagaPurgeOptions): Promise<number>;
+
+  /**
    * Stops every run this object drives (they stay resumable, leases released), removes every
    * listener, and rejects later calls with `CLOSED`. Idempotent.
    *
@@ -438,6 +454,12 @@ class SagaDefinition<TInput, TResults> implements Saga<TInput, TResults> {
 
   markResolved(sagaId: string, options: SagaOperatorOptions = {}): Promise<SagaResult<TResults>> {
     return this.#operate('resolve', sagaId, options);
+  }
+
+  async purge(options: SagaPurgeOptions): Promise<number> {
+    const where = `saga "${this.name}" purge()`;
+    const store = this.#storeFor(where, (options as SagaPurgeOptions | undefined)?.store);
+    return store.purge(purgeInput(where, this.name, options, this.#options.clock.now()));
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import type {
   SagaCreateInput,
   SagaCreateResult,
   SagaListQuery,
+  SagaPurgeInput,
   SagaRecord,
   SagaStore,
   SagaSummary,
@@ -122,6 +123,15 @@ export function createInMemorySagaStore(): InMemorySagaStore {
         .slice(0, limit)
         .map(snapshotSummary);
       return Promise.resolve(out);
+    },
+
+    purge(input: SagaPurgeInput): Promise<number> {
+      const doomed = [...runs.values()]
+        .filter((r) => r.sagaName === input.sagaName && (input.statuses as readonly SagaStatus[]).includes(r.status) && r.updatedAt < input.updatedBefore)
+        .sort((a, b) => a.updatedAt - b.updatedAt)
+        .slice(0, input.limit);
+      for (const run of doomed) runs.delete(run.sagaId);
+      return Promise.resolve(doomed.length);
     },
 
     acquire(sagaId: string, input: SagaAcquireInput): Promise<SagaAcquireResult> {

@@ -13,8 +13,9 @@ export type { SagaOptions } from './saga-options.js';
 export type { SagaStepDefinition, SagaStepContext, SagaCompensationContext } from './saga-step.js';
 export type { SagaResult, SagaStepFailure } from './saga-result.js';
 export type { SagaEvents, SagaEventBase, SagaPhase } from './saga-events.js';
-export { SAGA_STATUSES, isSagaActive, isSagaStatus } from './saga-status.js';
-export type { SagaStatus } from './saga-status.js';
+export { SAGA_STATUSES, SAGA_FINISHED_STATUSES, isSagaActive, isSagaStatus } from './saga-status.js';
+export type { SagaStatus, SagaFinishedStatus } from './saga-status.js';
+export type { SagaPurgeOptions } from './saga-purge.js';
 export { isSagaStepError, isSagaStateError, isSagaDefinitionError, isSagaDeadlineError, isSagaLeaseLostError } from './saga-errors.js';
 export type { StoredError } from './saga-json.js';
 export { createInMemorySagaStore } from './in-memory-saga-store.js';
@@ -33,4 +34,5 @@ export type {
   SagaAcquireResult,
   SagaClaimInput,
   SagaListQuery,
+  SagaPurgeInput,
 } from './saga-store.js';

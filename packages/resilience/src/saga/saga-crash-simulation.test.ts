@@ -84,6 +84,7 @@ function mortalStore(world: World, crash: Scenario['crashes'][number] | undefine
     checkpoint: (id, input) => write(() => base.checkpoint(id, input)),
     get: (id) => read(() => base.get(id)),
     list: (query) => read(() => base.list(query)),
+    purge: (input) => write(() => base.purge(input)),
   };
 }
 

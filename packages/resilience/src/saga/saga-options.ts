@@ -150,7 +150,7 @@ export function resolveSagaOptions(sagaName: string, options: SagaOptions): Reso
   });
 }
 
-const STORE_METHODS = ['create', 'get', 'list', 'acquire', 'claim', 'checkpoint'] as const;
+const STORE_METHODS = ['create', 'get', 'list', 'acquire', 'claim', 'checkpoint', 'purge'] as const;
 
 /** @internal Throws `INVALID_OPTIONS` unless `store` implements {@link SagaStore}. */
 export function assertSagaStore(where: string, store: unknown): asserts store is SagaStore {

@@ -62,3 +62,17 @@ export function isSagaActive(status: SagaStatus): boolean {
 export function isSagaStatus(value: unknown): value is SagaStatus {
   return typeof value === 'string' && (SAGA_STATUSES as readonly string[]).includes(value);
 }
+
+/** The statuses of a saga that is over and needs nobody: `completed`, `compensated`, `resolved`. */
+export type SagaFinishedStatus = 'completed' | 'compensated' | 'resolved';
+
+/**
+ * Every {@link SagaFinishedStatus}: the runs `saga.purge()` may remove. `failed` and
+ * `compensation_failed` are not among them: they wait for an operator.
+ *
+ * @example
+ * ```ts
+ * SAGA_FINISHED_STATUSES.includes('completed'); // true
+ * ```
+ */
+export const SAGA_FINISHED_STATUSES: readonly SagaFinishedStatus[] = Object.freeze(['completed', 'compensated', 'resolved']);

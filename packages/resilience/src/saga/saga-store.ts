@@ -1,4 +1,4 @@
-import type { SagaStatus } from './saga-status.js';
+import type { SagaFinishedStatus, SagaStatus } from './saga-status.js';
 
 /**
  * What a checkpoint records:
@@ -226,6 +226,24 @@ export interface SagaListQuery {
 }
 
 /**
+ * What {@link SagaStore.purge} removes.
+ *
+ * @example
+ * ```ts
+ * const removed = await store.purge({ sagaName: 'order', statuses: ['completed'], updatedBefore: Date.now() - 30 * 86_400_000, limit: 1_000 });
+ * ```
+ */
+export interface SagaPurgeInput {
+  readonly sagaName: string;
+  /** Only runs in these finished statuses (never active or waiting for an operator). */
+  readonly statuses: readonly SagaFinishedStatus[];
+  /** Only runs last written before this time (ms since the epoch). */
+  readonly updatedBefore: number;
+  /** Most runs removed, oldest update first. */
+  readonly limit: number;
+}
+
+/**
  * Durable state of sagas: one record per run and an append-only checkpoint log. Every write after
  * creation is fenced by the lease owner and the optimistic `version`, so two workers never both
  * advance a saga. Implementations: {@link createInMemorySagaStore} (tests, demos), and under
@@ -268,4 +286,9 @@ export interface SagaStore {
    * @throws IapError `LEASE_LOST` when the version or owner changed (another worker took over).
    */
   checkpoint(sagaId: string, write: SagaCheckpointWrite): Promise<number>;
+  /**
+   * Removes up to `limit` finished runs of `sagaName` (with their checkpoint logs) in one of
+   * `statuses`, last written before `updatedBefore`, oldest update first. Returns how many it removed.
+   */
+  purge(input: SagaPurgeInput): Promise<number>;
 }

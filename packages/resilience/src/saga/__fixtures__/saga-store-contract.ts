@@ -62,6 +62,36 @@ export function describeSagaStoreContract(name: string, setup: () => Promise<Sto
       expect(read).toMatchObject({ sagaId, status: 'running', version: 1, inputJson: '{"orderId":"o-1","amount":10}', deadlineAt: undefined, failureJson: undefined });
     });
 
+    it('purges finished runs of one saga, oldest first, with their logs, and nothing else', async () => {
+      const sagaName = uniqueId('purge');
+      // one run per status, each last written at a different time
+      const statuses = ['completed', 'compensated', 'resolved', 'failed', 'compensation_failed', 'running', 'compensating'] as const;
+      const runs: Array<{ sagaId: string; status: (typeof statuses)[number]; updatedAt: number }> = [];
+      for (const [i, status] of statuses.entries()) {
+        const { sagaId } = await created(sagaName, { now: 1_000 + i });
+        const updatedAt = 2_000 + i * 100;
+        await store.checkpoint(sagaId, { owner: 'worker-a', expectedVersion: 1, now: updatedAt, entries: [entry(1, 'step_completed', 'a', { resultJson: '1' })], ...(status === 'running' ? {} : { status }), leaseExpiresAt: null });
+        runs.push({ sagaId, status, updatedAt });
+      }
+      const other = await created(uniqueId('purge-other'), { now: 1 });
+      await store.checkpoint(other.sagaId, { owner: 'worker-a', expectedVersion: 1, now: 2, entries: [], status: 'completed', leaseExpiresAt: null });
+
+      // nothing before the cutoff
+      expect(await store.purge({ sagaName, statuses: ['completed', 'compensated', 'resolved'], updatedBefore: 2_000, limit: 100 })).toBe(0);
+      // the limit takes the oldest first
+      expect(await store.purge({ sagaName, statuses: ['completed', 'compensated', 'resolved'], updatedBefore: 10_000, limit: 1 })).toBe(1);
+      expect(await store.get(runs[0]!.sagaId)).toBeUndefined();
+      expect(await store.get(runs[1]!.sagaId)).toBeDefined();
+      // only the statuses asked for
+      expect(await store.purge({ sagaName, statuses: ['resolved'], updatedBefore: 10_000, limit: 100 })).toBe(1);
+      expect(await store.get(runs[1]!.sagaId)).toBeDefined();
+      expect(await store.purge({ sagaName, statuses: ['completed', 'compensated', 'resolved'], updatedBefore: 10_000, limit: 100 })).toBe(1);
+      const left = (await store.list({ sagaName })).map((summary) => summary.status).sort();
+      expect(left).toEqual(['compensating', 'compensation_failed', 'failed', 'running']);
+      // other sagas' runs are untouched
+      expect(await store.get(other.sagaId)).toMatchObject({ status: 'completed' });
+    });
+
     it('returns the existing saga untouched when the id is created again', async () => {
       const first = await created();
       const again = await store.create({ sagaId: first.sagaId, sagaName: 'other', inputJson: '{"x":1}', owner: 'worker-b', now: 9_000, leaseExpiresAt: 99_000, deadlineAt: 50_000 });

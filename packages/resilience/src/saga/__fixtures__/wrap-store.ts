@@ -9,5 +9,6 @@ export function wrapStore(store: SagaStore, overrides: Partial<SagaStore> = {}):
     acquire: overrides.acquire ?? ((sagaId, input) => store.acquire(sagaId, input)),
     claim: overrides.claim ?? ((input) => store.claim(input)),
     checkpoint: overrides.checkpoint ?? ((sagaId, write) => store.checkpoint(sagaId, write)),
+    purge: overrides.purge ?? ((input) => store.purge(input)),
   };
 }

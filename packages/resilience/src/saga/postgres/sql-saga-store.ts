@@ -11,6 +11,7 @@ import type {
   SagaCreateInput,
   SagaCreateResult,
   SagaListQuery,
+  SagaPurgeInput,
   SagaRecord,
   SagaStore,
   SagaSummary,
@@ -157,6 +158,14 @@ VALUES ($1, $2, 'running', $3, 1, $4, $5, $6, $7, $7) ON CONFLICT (saga_id) DO N
     list: `SELECT ${RUN_COLUMNS} FROM ${tables.runs}
 WHERE ($1::text IS NULL OR status = $1::text) AND ($2::text IS NULL OR saga_name = $2::text) AND ($3::text IS NULL OR saga_id > $3::text)
 ORDER BY saga_id LIMIT $4`,
+    // $1 saga name, $2 statuses (JSON array), $3 updated before, $4 limit; checkpoints go by ON DELETE CASCADE
+    purge: `WITH doomed AS (
+  SELECT saga_id FROM ${tables.runs}
+  WHERE saga_name = $1 AND status IN (SELECT json_array_elements_text($2::json)) AND updated_at < $3
+  ORDER BY updated_at LIMIT $4
+  FOR UPDATE SKIP LOCKED
+), gone AS (DELETE FROM ${tables.runs} WHERE saga_id IN (SELECT saga_id FROM doomed) RETURNING 1)
+SELECT count(*)::int AS n FROM gone`,
     acquire: `UPDATE ${tables.runs} r SET lease_owner = $2, lease_expires_at = $3, version = r.version + 1, updated_at = $4
 WHERE r.saga_id = $1 AND r.status IN (SELECT json_array_elements_text($5::json))
   AND (r.lease_owner IS NULL OR r.lease_owner = $2 OR r.lease_expires_at IS NULL OR r.lease_expires_at <= $4)
@@ -271,6 +280,15 @@ SELECT (SELECT version FROM run) AS version, (SELECT count(*) FROM ins) AS inser
         return rows.map((row) => recordFrom(row as Record<string, unknown>));
       } catch (error) {
         throw storeError('claim', error);
+      }
+    },
+
+    async purge(input: SagaPurgeInput): Promise<number> {
+      try {
+        const { rows } = await executor.query(sql.purge, [input.sagaName, JSON.stringify(input.statuses), dbTime(input.updatedBefore), input.limit]);
+        return Number((rows[0] as { n?: unknown } | undefined)?.n ?? 0);
+      } catch (error) {
+        throw storeError('purge', error);
       }
     },
 
