@@ -1,4 +1,4 @@
-import { abortedError, ErrorCode, hasErrorCode, IapError, sleep, TypedEmitter, uuidv7, type Listener, type TypedEventSource } from '@iap/core';
+import { abortedError, ErrorCode, hasErrorCode, IapError, noopTelemetry, sleep, TypedEmitter, uuidv7, type Listener, type TypedEventSource } from '@iap/core';
 import { asError, definitionError, invalidOptions } from './saga-errors.js';
 import type { SagaEvents } from './saga-events.js';
 import { SagaExecution, type OperatorAction } from './saga-execution.js';
@@ -8,6 +8,7 @@ import { appendStage, emptyPlan, planStep, withPivot, type PlannedStep, type Sag
 import { buildResult, type SagaResult } from './saga-result.js';
 import { purgeInput, type SagaPurgeOptions } from './saga-purge.js';
 import { SagaState } from './saga-state.js';
+import { attachSagaTelemetry } from './saga-telemetry.js';
 import { SignalFanout } from './signal-fanout.js';
 import { isSagaActive } from './saga-status.js';
 import type { SagaStepDefinition } from './saga-step.js';
@@ -322,6 +323,7 @@ class SagaDefinition<TInput, TResults> implements Saga<TInput, TResults> {
     this.#plan = plan;
     this.#options = options;
     this.#events = new TypedEmitter<SagaEvents>(options.onListenerError === undefined ? {} : { onListenerError: options.onListenerError });
+    if (options.telemetry !== noopTelemetry) attachSagaTelemetry(this.#events, options.telemetry, options.clock);
   }
 
   get name(): string {

@@ -1,12 +1,14 @@
 import {
   createRetryPolicy,
   IapError,
+  noopTelemetry,
   systemClock,
   uuidv7,
   type Clock,
   type RandomSource,
   type RetryPolicy,
   type RetryPolicyOptions,
+  type Telemetry,
   type TypedEmitterOptions,
 } from '@iap/core';
 import { invalidOptions } from './saga-errors.js';
@@ -69,6 +71,14 @@ export interface SagaOptions {
    */
   pollIntervalMs?: number;
   /**
+   * Metrics of this saga through core's telemetry hooks: counters of started, finished, stopped
+   * sagas and of completed, failed, retried, compensated and skipped steps; histograms of saga
+   * duration and step attempts (names and attributes in the README). Attributes carry saga and step
+   * names and statuses, never ids, inputs or results.
+   * @defaultValue `noopTelemetry`
+   */
+  telemetry?: Telemetry;
+  /**
    * Called when an event listener throws (listeners never break a saga).
    * @defaultValue reports to `console.error`
    */
@@ -87,6 +97,7 @@ export interface ResolvedSagaOptions {
   readonly random: RandomSource;
   readonly pollIntervalMs: number;
   readonly onListenerError: TypedEmitterOptions['onListenerError'];
+  readonly telemetry: Telemetry;
 }
 
 const DEFAULT_RETRY: RetryPolicyOptions = {
@@ -136,6 +147,7 @@ export function resolveSagaOptions(sagaName: string, options: SagaOptions): Reso
   if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > 200) throw invalidOptions(where, 'workerId must be a string of 1 to 200 characters');
   if (options.shouldRetry !== undefined && typeof options.shouldRetry !== 'function') throw invalidOptions(where, 'shouldRetry must be a function');
   if (options.random !== undefined && typeof options.random !== 'function') throw invalidOptions(where, 'random must be a function returning a number in [0, 1)');
+  if (options.telemetry !== undefined && (typeof options.telemetry !== 'object' || options.telemetry === null)) throw invalidOptions(where, 'telemetry must be a Telemetry object (counter, histogram, gauge hooks)');
   return Object.freeze({
     store: options.store,
     clock,
@@ -147,6 +159,7 @@ export function resolveSagaOptions(sagaName: string, options: SagaOptions): Reso
     random: options.random ?? Math.random,
     pollIntervalMs: positiveNumber(where, 'pollIntervalMs', options.pollIntervalMs ?? 1_000),
     onListenerError: options.onListenerError,
+    telemetry: options.telemetry ?? noopTelemetry,
   });
 }
 
