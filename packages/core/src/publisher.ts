@@ -20,7 +20,8 @@ export interface PublishMessage {
    * at hand (the outbox relay reads it straight from its row). Only for JSON content types
    * (`isJsonContentType`); it must be JSON for the same value as `envelope.data` (whitespace
    * and key order may differ from `JSON.stringify`). Publishers that write JSON may send it as it is
-   * instead of serialising `data` again; others ignore it.
+   * instead of serialising `data` again; others ignore it. Whoever changes `envelope.data` on the
+   * way (a wrapping publisher, a transform) must drop `dataJson`, or the old data is sent.
    */
   readonly dataJson?: string | undefined;
 }

@@ -1,4 +1,5 @@
 import { ErrorCode, IapError, systemClock, type Clock, type TimerHandle } from '@iap/core';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { MessagingDatabase, SqlQueryResult, TransactionExecutor } from './executor.js';
 import { createCoalescingNotifier } from './internal/coalescing-notifier.js';
@@ -33,16 +34,17 @@ export interface PostgresDatabaseOptions {
 }
 
 /**
- * Statement names by text, for the whole process: one text always gets the same name and two texts
- * never share one (pg refuses a name reused for another text on the same connection). Only the
- * fixed statements of @iap/messaging go through it, so it stays small.
+ * Statement names derived from the statement text (a SHA-1 of it): one text always gets the same
+ * name and two texts never share one, also when two copies of this module (its ESM and CJS builds)
+ * share a pool; pg refuses a name reused for another text on the same connection. Only the fixed
+ * statements of @iap/messaging go through it, so the cache stays small.
  */
 const statementNames = new Map<string, string>();
 
 function statementName(sql: string): string {
   let name = statementNames.get(sql);
   if (name === undefined) {
-    name = `iap_messaging_${statementNames.size + 1}`;
+    name = `iap_messaging_${createHash('sha1').update(sql).digest('hex')}`;
     statementNames.set(sql, name);
   }
   return name;

@@ -346,6 +346,11 @@ export function createRelay(options: RelayOptions): Relay {
       try {
         result = (await run(text, [started, o.batchSize, o.relayId, o.leaseMs, ids, previous.leaseToken])).rows;
       } catch (error) {
+        // the statement failed as a whole (nothing of it committed): acknowledge the previous batch
+        // on its own, then report the round as failed. (Only a connection lost after the server
+        // committed leaves this unknown; the separate acknowledgement then finds the rows gone and
+        // reports them as lease lost.)
+        await acknowledgeAlone(previous);
         throw storeFailed(`acknowledging published messages and claiming a batch from ${o.outbox.names.outboxLabel}`, error);
       }
       observePublished(previous.outcomes, started);
@@ -445,8 +450,6 @@ export function createRelay(options: RelayOptions): Relay {
         const e = toIapError(error, ErrorCode.STORE_FAILED);
         o.logger.warn({ relay: o.relayId, error: e.toJSON() }, 'outbox relay round failed; backing off');
         events.emit('error', { error: e });
-        // the combined statement failed as a whole: acknowledge the previous batch on its own
-        if (previous !== undefined) await acknowledgeAlone(previous);
       }
       if (state !== 'running') break;
       if (claimed > 0) {

@@ -75,6 +75,22 @@ export function messagingContract(target: ContractTarget): void {
       await db.transaction((tx) => outbox.enqueue(tx, items.map(([key, n]) => ({ destination, envelope: event(key, n) }))));
     }
 
+    /** The shared database, except that `statement` fails once (a dropped connection), and a one-slot relay on it. */
+    function relayFailingOnce(outbox: Outbox, publisher: TestPublisher, statement: string): Relay {
+      let failedOnce = false;
+      const flaky = (text: string, params: unknown[] = []) => {
+        if (text === statement && !failedOnce) {
+          failedOnce = true;
+          return Promise.reject(Object.assign(new Error('connection reset'), { code: '08006' }));
+        }
+        return db.query(text, params);
+      };
+      const database: MessagingDatabase = { query: flaky, queryPrepared: flaky, transaction: (fn) => db.transaction(fn), close: () => Promise.resolve() };
+      const r = createRelay({ database, outbox, publisher, clock: new ManualClock(T0), random: seededRandom(7), listen: false, metricsIntervalMs: 0, batchSize: 1, maxBatchesInFlight: 1 });
+      relays.push(r);
+      return r;
+    }
+
     async function drain(relay: Relay, rounds = 50): Promise<void> {
       for (let i = 0; i < rounds; i++) if ((await relay.runOnce()).claimed === 0) return;
       throw new Error('the relay did not drain');
@@ -424,6 +440,44 @@ export function messagingContract(target: ContractTarget): void {
         for (const key of ['a', 'b', 'c', 'd', 'e']) expect(publisher.sequence(key)).toEqual([1, 2, 3, 4]);
         const { rows } = await db.query(`SELECT status, count(*)::int AS n FROM "${schema}".iap_outbox GROUP BY status`);
         expect(rows).toEqual('keepPublishedForMs' in options ? [{ status: 'published', n: 20 }] : []);
+      });
+
+      it('counts a batch acknowledged with the next claim once, when recording the next batch fails', async () => {
+        const { outbox, publisher } = await setup();
+        await enqueue(outbox, [['ok', 1], ['bad', 1]]);
+        publisher.failing.set('bad', { retryable: true });
+        const r = relayFailingOnce(outbox, publisher, outboxInternals(outbox)!.sql.fail);
+        const batches: Array<{ published: number; retried: number; leaseLost: number }> = [];
+        const lost: number[] = [];
+        let errors = 0;
+        r.on('batch', (b) => batches.push({ published: b.published, retried: b.retried, leaseLost: b.leaseLost }));
+        r.on('leaseLost', (e) => lost.push(e.count));
+        r.on('error', () => errors++);
+        r.start();
+        await waitFor(() => errors === 1, 'the failed recording of the second batch', 5_000);
+        await r.stop({ timeoutMs: 0 });
+        // the first batch was acknowledged by the statement that claimed the second: counted once
+        expect(batches).toEqual([{ published: 1, retried: 0, leaseLost: 0 }]);
+        expect(lost).toEqual([]);
+        expect(publisher.sequence('ok')).toEqual([1]);
+      });
+
+      it('acknowledges a published batch on its own when the statement that was to carry it fails', async () => {
+        const { outbox, publisher, schema } = await setup();
+        await enqueue(outbox, [['a', 1], ['b', 1]]);
+        const r = relayFailingOnce(outbox, publisher, outboxInternals(outbox)!.sql.ackDeleteThenClaim);
+        const batches: number[] = [];
+        let errors = 0;
+        r.on('batch', (b) => batches.push(b.published));
+        r.on('error', () => errors++);
+        r.start();
+        await waitFor(() => errors === 1, 'the failed combined statement', 5_000);
+        await r.stop({ timeoutMs: 0 });
+        // the first batch is acknowledged by itself (its row is gone); the second was never claimed
+        expect(batches).toEqual([1]);
+        expect(publisher.published).toHaveLength(1);
+        const { rows } = await db.query(`SELECT partition_key FROM "${schema}".iap_outbox`);
+        expect((rows as Array<{ partition_key: string }>).map((row) => row.partition_key)).toEqual([publisher.published[0]!.partitionKey === 'a' ? 'b' : 'a']);
       });
 
       it('never claims again the rows it acknowledges in the same statement, even when their lease ran out', async () => {
