@@ -1,6 +1,7 @@
 import { ErrorCode, hasErrorCode, IapError, ManualClock } from '@iap/core';
 import { describe, expect, it } from 'vitest';
-import { deferred, driveClock } from './__fixtures__/drive-clock.js';
+import { deferred } from '../__fixtures__/deferred.js';
+import { driveClock } from './__fixtures__/drive-clock.js';
 import { wrapStore } from './__fixtures__/wrap-store.js';
 import { createSaga } from './create-saga.js';
 import { createInMemorySagaStore } from './in-memory-saga-store.js';

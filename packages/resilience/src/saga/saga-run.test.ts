@@ -1,7 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { ErrorCode, hasErrorCode, IapError, ManualClock, seededRandom } from '@iap/core';
 import { describe, expect, it, vi } from 'vitest';
-import { deferred, driveClock } from './__fixtures__/drive-clock.js';
+import { deferred } from '../__fixtures__/deferred.js';
+import { driveClock } from './__fixtures__/drive-clock.js';
 import { createSaga } from './create-saga.js';
 import { createInMemorySagaStore } from './in-memory-saga-store.js';
 import { isSagaDeadlineError, isSagaStateError, isSagaStepError } from './saga-errors.js';

@@ -16,14 +16,3 @@ export async function driveClock<T>(clock: ManualClock, promise: Promise<T>, ste
   if (!settled) throw new Error(`the promise did not settle within ${maxSteps} clock steps of ${stepMs} ms`);
   return promise;
 }
-
-/** A promise with its resolve/reject exposed (a gate the test opens). */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { ErrorCode, hasErrorCode } from '@iap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deferred } from '../__fixtures__/drive-clock.js';
+import { deferred } from '../../__fixtures__/deferred.js';
 import { describeSagaStoreContract } from '../__fixtures__/saga-store-contract.js';
 import { createPGliteSagaStore } from './pglite-saga-store.js';
 import { SAGA_SCHEMA_VERSION, sagaMigrationSql } from './saga-migrations.js';
