@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createEnvelope, type Envelope } from '@iap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireKafka } from '../../../../scripts/testing/services.js';
-import { createConsumer, type ConsumedRecord, type KafkaConsumer } from '../../src/index.js';
+import { createConsumer, type ConsumedRecord } from '../../src/index.js';
 import { createKafkaKit, waitFor, type KafkaKit } from './support/kafka-kit.js';
 
 const service = await requireKafka();
@@ -30,14 +30,10 @@ function decodeDebezium(record: ConsumedRecord): Envelope {
 
 describe.skipIf(!service.available)('records that are not CloudEvents, on a real broker', () => {
   let kit: KafkaKit;
-  const consumers: KafkaConsumer[] = [];
   beforeAll(() => {
     kit = createKafkaKit(service.brokers);
   });
-  afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.close()));
-    await kit.cleanup();
-  });
+  afterAll(() => kit.cleanup());
 
   it('consumes Debezium JSON through the decode option, dedups its redelivery and dead-letters what decode rejects', async () => {
     const topic = kit.name('debezium');
@@ -57,7 +53,7 @@ describe.skipIf(!service.available)('records that are not CloudEvents, on a real
 
     const handled: Envelope[] = [];
     const consumer = createConsumer({ transport: kit.transport, groupId, topics: [topic], fromBeginning: true, shutdownSignals: [], maxWaitTimeMs: 100, decode: decodeDebezium, handler: (event) => void handled.push(event) });
-    consumers.push(consumer);
+    kit.track(consumer);
     await consumer.start();
     await waitFor(async () => (await kit.committedOffset(groupId, topic)) === '4', 30_000, 'offset 4 committed');
     expect(handled.map((e) => e.type)).toEqual(['cdc.products.c', 'cdc.products.u']);

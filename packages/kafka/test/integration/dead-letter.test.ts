@@ -1,21 +1,17 @@
 import { createEnvelope, type Envelope } from '@iap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireKafka } from '../../../../scripts/testing/services.js';
-import { createConsumer, createKafkaPublisher, DeadLetterHeaders, readDeadLetterHeaders, type KafkaConsumer } from '../../src/index.js';
+import { createConsumer, createKafkaPublisher, DeadLetterHeaders, readDeadLetterHeaders } from '../../src/index.js';
 import { createKafkaKit, waitFor, type KafkaKit } from './support/kafka-kit.js';
 
 const service = await requireKafka();
 
 describe.skipIf(!service.available)('poison records on a real broker', () => {
   let kit: KafkaKit;
-  const consumers: KafkaConsumer[] = [];
   beforeAll(() => {
     kit = createKafkaKit(service.brokers);
   });
-  afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.close()));
-    await kit.cleanup();
-  });
+  afterAll(() => kit.cleanup());
 
   it('moves a poison record to <topic>-dlt byte for byte with Spring headers, commits after the write and keeps consuming', async () => {
     const topic = kit.name('poison');
@@ -46,7 +42,7 @@ describe.skipIf(!service.available)('poison records on a real broker', () => {
       maxWaitTimeMs: 100,
       handler: (event) => void handled.push(event),
     });
-    consumers.push(consumer);
+    kit.track(consumer);
     await consumer.start();
     await waitFor(() => handled.length === 3, 30_000, 'the three good records');
     expect(handled.map((e) => (e.data as { n: number }).n)).toEqual([1, 3, 4]);
@@ -96,7 +92,7 @@ describe.skipIf(!service.available)('poison records on a real broker', () => {
         if (n === 1) throw new Error('the ERP rejected order 1');
       },
     });
-    consumers.push(consumer);
+    kit.track(consumer);
     await consumer.start();
     await waitFor(() => attempts.get(2) === 1, 30_000, 'record 2 handled');
     expect(attempts.get(1)).toBe(3);

@@ -1,7 +1,7 @@
 import { createEnvelope } from '@iap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireKafka } from '../../../../scripts/testing/services.js';
-import { createConsumer, createKafkaPublisher, readDeadLetterHeaders, type KafkaConsumer } from '../../src/index.js';
+import { createConsumer, createKafkaPublisher, readDeadLetterHeaders } from '../../src/index.js';
 import { createKafkaKit, waitFor, type KafkaKit } from './support/kafka-kit.js';
 import { spyTransport } from './support/spy-transport.js';
 
@@ -9,14 +9,10 @@ const service = await requireKafka();
 
 describe.skipIf(!service.available)('retry topics and blocking retries on a real broker', () => {
   let kit: KafkaKit;
-  const consumers: KafkaConsumer[] = [];
   beforeAll(() => {
     kit = createKafkaKit(service.brokers);
   });
-  afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.close()));
-    await kit.cleanup();
-  });
+  afterAll(() => kit.cleanup());
 
   const publish = async (topic: string, items: Array<{ n: number; key: string }>) => {
     const publisher = createKafkaPublisher({ transport: kit.transport });
@@ -54,7 +50,7 @@ describe.skipIf(!service.available)('retry topics and blocking retries on a real
         if (context.topic === topic) throw new Error('fails once');
       },
     });
-    consumers.push(consumer);
+    kit.track(consumer);
     await consumer.start();
     await waitFor(() => calls.filter((c) => c.n === 1).length === 3 && calls.filter((c) => c.n === 2).length === 2, 30_000, 'all deliveries');
     const [dead] = await kit.readTopic(`${topic}-dlt`, 1);
@@ -107,7 +103,7 @@ describe.skipIf(!service.available)('retry topics and blocking retries on a real
         handled.push(n);
       },
     });
-    consumers.push(consumer);
+    kit.track(consumer);
     const paused: string[] = [];
     consumer.events.on('paused', (e) => paused.push(e.offset));
     await consumer.start();
@@ -143,7 +139,7 @@ describe.skipIf(!service.available)('retry topics and blocking retries on a real
         active--;
       },
     });
-    consumers.push(consumer);
+    kit.track(consumer);
     await consumer.start();
     await waitFor(() => [...perKey.values()].reduce((s, l) => s + l.length, 0) === 40, 30_000, '40 records handled');
     for (const [key, ns] of perKey) expect(ns, key).toEqual([...ns].sort((a, b) => a - b));

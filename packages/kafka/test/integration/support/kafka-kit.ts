@@ -21,7 +21,9 @@ export interface KafkaKit {
   readTopic(topic: string, count: number, timeoutMs?: number): Promise<Array<KafkaMessage & { partition: number }>>;
   /** The committed offset of `groupId` on partition `partition` of `topic` ('-1' when none). */
   committedOffset(groupId: string, topic: string, partition?: number): Promise<string>;
-  /** Deletes every topic created through this kit and disconnects. */
+  /** Registers something to close at `cleanup()` (a consumer started by a test); returns it. */
+  track<T extends { close(): Promise<void> }>(closable: T): T;
+  /** Closes what was tracked, deletes every topic created through this kit and disconnects. */
   cleanup(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export function createKafkaKit(brokers: string[], clientId = 'iap-kafka-it'): Ka
   let adminConnected: Promise<void> | undefined;
   const connectAdmin = () => (adminConnected ??= admin.connect());
   const created: string[] = [];
+  const tracked: Array<{ close(): Promise<void> }> = [];
   const run = randomUUID().slice(0, 8);
   let counter = 0;
 
@@ -82,7 +85,12 @@ export function createKafkaKit(brokers: string[], clientId = 'iap-kafka-it'): Ka
       const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
       return entry?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
     },
+    track(closable) {
+      tracked.push(closable);
+      return closable;
+    },
     async cleanup() {
+      await Promise.all(tracked.map((closable) => closable.close()));
       await connectAdmin();
       if (created.length > 0) await admin.deleteTopics({ topics: [...new Set(created)] }).catch(() => undefined);
       await admin.disconnect();
