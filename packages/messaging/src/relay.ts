@@ -325,14 +325,13 @@ export function createRelay(options: RelayOptions): Relay {
   const allPublished = (batch: PublishedBatch): boolean => batch.outcomes.length === batch.claimed && batch.outcomes.every((outcome) => !outcome.failure && !outcome.release);
 
   /**
-   * Claims a batch and publishes it; `next` is `undefined` when nothing was available. With
+   * Claims a batch and publishes it; `undefined` when nothing was available. With
    * `previous` (a batch whose messages were all published), the claim statement acknowledges it
-   * first, in the same round trip; `previousResult` is then its recorded result.
+   * first, in the same round trip, and completes it (counts and the `batch` event).
    */
-  async function claimAndPublish(previous?: PublishedBatch): Promise<{ next: PublishedBatch | undefined; previousResult: RelayBatchResult | undefined }> {
+  async function claimAndPublish(previous?: PublishedBatch): Promise<PublishedBatch | undefined> {
     const started = clock.now();
     let rows: readonly unknown[];
-    let previousResult: RelayBatchResult | undefined;
     if (previous === undefined) {
       try {
         rows = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows;
@@ -355,16 +354,16 @@ export function createRelay(options: RelayOptions): Relay {
       }
       observePublished(previous.outcomes, started);
       const acked = readCount(result[0], 'acked');
-      previousResult = completeBatch(previous, { published: previous.claimed, retried: 0, dead: 0, lost: previous.claimed - acked, released: 0 });
+      completeBatch(previous, { published: previous.claimed, retried: 0, dead: 0, lost: previous.claimed - acked, released: 0 });
       // without a claim, the statement still answers one row carrying only `acked`
       rows = result.filter((row) => readString(row, 'id') !== undefined);
     }
-    if (rows.length === 0) return { next: undefined, previousResult };
+    if (rows.length === 0) return undefined;
     const leaseToken = readString(rows[0], 'lease_token') ?? '0';
     const batch = rows.map(decodeClaimedRow).sort(compareRowIds);
     count('iap.outbox.relay.claimed', batch.length);
     const outcomes = stopRequested ? batch.map((claimed): Outcome => ({ claimed, release: true })) : await publishBatch(batch, leaseToken);
-    return { next: { started, leaseToken, claimed: batch.length, outcomes }, previousResult };
+    return { started, leaseToken, claimed: batch.length, outcomes };
   }
 
   /** Counts, events and the result of a batch whose outcomes are recorded. */
@@ -393,7 +392,7 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   async function runBatch(): Promise<RelayBatchResult> {
-    const { next } = await claimAndPublish();
+    const next = await claimAndPublish();
     return next === undefined ? EMPTY_RESULT : finishBatch(next);
   }
 
@@ -438,7 +437,7 @@ export function createRelay(options: RelayOptions): Relay {
       const previous = unacknowledged;
       unacknowledged = undefined;
       try {
-        const { next } = await claimAndPublish(previous);
+        const next = await claimAndPublish(previous);
         if (next !== undefined) {
           claimed = next.claimed;
           if (allPublished(next) && state === 'running') unacknowledged = next;

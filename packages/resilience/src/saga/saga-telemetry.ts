@@ -14,31 +14,29 @@
 import type { Clock, Telemetry, TypedEventSource } from '@iap/core';
 import type { SagaEvents } from './saga-events.js';
 
-/** Subscribes `telemetry` to a saga's events; returns the unsubscribe function. */
-export function attachSagaTelemetry(events: TypedEventSource<SagaEvents>, telemetry: Telemetry, clock: Clock): () => void {
+/** Subscribes `telemetry` to a saga's events (for the saga object's life: `close()` removes every listener). */
+export function attachSagaTelemetry(events: TypedEventSource<SagaEvents>, telemetry: Telemetry, clock: Clock): void {
   const count = (name: string, attributes: Record<string, string | boolean>): void => telemetry.counter?.(name, 1, attributes);
   const attempts = (saga: string, step: string, value: number, outcome: string): void =>
     telemetry.histogram?.('iap.saga.step.attempts', value, { saga, step, outcome });
   // start times of the sagas this worker is driving, by id (bounded by what runs at once)
   const startedAt = new Map<string, number>();
-  const offs = [
-    events.on('sagaStarted', (e) => {
-      startedAt.set(e.sagaId, clock.now());
-      count('iap.saga.started', { saga: e.sagaName, resumed: e.resumed });
-    }),
-    events.on('sagaFinished', (e) => {
-      const started = startedAt.get(e.sagaId);
-      startedAt.delete(e.sagaId);
-      count('iap.saga.finished', { saga: e.sagaName, status: e.status });
-      if (started !== undefined) telemetry.histogram?.('iap.saga.duration_ms', Math.max(0, clock.now() - started), { saga: e.sagaName, status: e.status });
-    }),
-    events.on('sagaStopped', (e) => {
-      startedAt.delete(e.sagaId);
-      count('iap.saga.stopped', { saga: e.sagaName, reason: e.reason });
-    }),
-    events.on('stepSkipped', (e) => count('iap.saga.step.skipped', { saga: e.sagaName, step: e.step })),
-    events.on('stepRetrying', (e) => count('iap.saga.step.retried', { saga: e.sagaName, step: e.step, phase: e.phase })),
-  ];
+  events.on('sagaStarted', (e) => {
+    startedAt.set(e.sagaId, clock.now());
+    count('iap.saga.started', { saga: e.sagaName, resumed: e.resumed });
+  });
+  events.on('sagaFinished', (e) => {
+    const started = startedAt.get(e.sagaId);
+    startedAt.delete(e.sagaId);
+    count('iap.saga.finished', { saga: e.sagaName, status: e.status });
+    if (started !== undefined) telemetry.histogram?.('iap.saga.duration_ms', Math.max(0, clock.now() - started), { saga: e.sagaName, status: e.status });
+  });
+  events.on('sagaStopped', (e) => {
+    startedAt.delete(e.sagaId);
+    count('iap.saga.stopped', { saga: e.sagaName, reason: e.reason });
+  });
+  events.on('stepSkipped', (e) => count('iap.saga.step.skipped', { saga: e.sagaName, step: e.step }));
+  events.on('stepRetrying', (e) => count('iap.saga.step.retried', { saga: e.sagaName, step: e.step, phase: e.phase }));
   // step outcomes that carry an attempt count: a counter each, plus the attempts histogram
   const outcomes = [
     ['stepCompleted', 'iap.saga.step.completed', 'completed'],
@@ -47,15 +45,9 @@ export function attachSagaTelemetry(events: TypedEventSource<SagaEvents>, teleme
     ['compensationFailed', 'iap.saga.compensation.failed', 'compensation_failed'],
   ] as const;
   for (const [event, counter, outcome] of outcomes) {
-    offs.push(
-      events.on(event, (e) => {
-        count(counter, { saga: e.sagaName, step: e.step });
-        attempts(e.sagaName, e.step, e.attempts, outcome);
-      }),
-    );
+    events.on(event, (e) => {
+      count(counter, { saga: e.sagaName, step: e.step });
+      attempts(e.sagaName, e.step, e.attempts, outcome);
+    });
   }
-  return () => {
-    for (const off of offs) off();
-    startedAt.clear();
-  };
 }
