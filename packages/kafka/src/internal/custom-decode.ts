@@ -7,12 +7,8 @@
 import { formatIssuePath, validateEnvelope, type Envelope, type IapError } from '@iap/core';
 import type { ConsumedRecord } from '../consumer-options.js';
 import { messageDecodeError } from '../kafka-errors.js';
+import { errorClassName } from './forward-record.js';
 import type { RecordLocation, TransportMessage } from '../kafka-record.js';
-
-function errorType(error: unknown): string {
-  if (error instanceof Error) return error.name;
-  return error === null ? 'null' : typeof error;
-}
 
 /** The envelope `decode` makes of `message`, or the `MESSAGE_DECODE` error. Never throws. */
 export function decodeWithOption(decode: (record: ConsumedRecord) => Envelope, message: TransportMessage, location: RecordLocation): Envelope | IapError {
@@ -28,7 +24,7 @@ export function decodeWithOption(decode: (record: ConsumedRecord) => Envelope, m
       headers: message.headers ?? {},
     });
   } catch (error) {
-    return messageDecodeError(location, `the consumer's decode function rejected it (${errorType(error)})`, { cause: error });
+    return messageDecodeError(location, `the consumer's decode function rejected it (${errorClassName(error)})`, { cause: error });
   }
   const issues = validateEnvelope(result);
   if (issues.length > 0) {
