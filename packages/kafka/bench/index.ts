@@ -5,6 +5,10 @@
  * 2. publisher vs raw kafkajs `sendBatch` of the same events (idempotent producer, acks -1, 1,000
  *    records per call): the peer serialises each envelope with `JSON.stringify` inside its timing as
  *    a hand-written publisher would; the floor sends our exact records pre-encoded outside its timing;
+ * 2b. many callers publishing one event per call at once (IAP_KAFKA_BENCH_CALLERS, default 64;
+ *    10,000 events in all), as request handlers do: our publisher (which merges the calls that wait
+ *    behind requests in flight) against raw kafkajs `send` of the same pre-encoded record per call
+ *    with the same number of callers; three rounds, alternating which goes first, median reported;
  * 3. consumer runner (decode + zod validation + in-memory dedup + no-op handler + commit per batch)
  *    vs a raw kafkajs `eachBatch` consumer doing `JSON.parse`, and vs a raw `eachBatch` doing
  *    nothing (the floor), all on the same topic of IAP_KAFKA_BENCH_COUNT records (default 100,000;
@@ -44,6 +48,8 @@ const topics = {
   raw: `iap-bench-raw-${run}`,
   rawJson: `iap-bench-raw-json-${run}`,
   warmup: `iap-bench-warmup-${run}`,
+  concurrentOurs: `iap-bench-concurrent-ours-${run}`,
+  concurrentRaw: `iap-bench-concurrent-raw-${run}`,
 };
 
 const OrderPlaced = z.object({
@@ -198,6 +204,42 @@ const structuredGroup = `publish ${COUNT} records, structured mode`;
 results.push(throughput(structuredGroup, "createKafkaPublisher({ mode: 'structured' }).publish", 'ours', COUNT, publishNs.oursStructured));
 results.push(throughput(structuredGroup, 'kafkajs sendBatch + JSON.stringify(envelope)', 'floor', COUNT, publishNs.rawJson));
 notes.push('kafkajs encodes every record header with a fresh encoder buffer, so the ~10 ce_* headers of binary mode cost more producer CPU than the JSON itself; structured mode carries 3-4 headers');
+
+// 2b. many concurrent callers, one event per call
+const CALLERS = Number(process.env.IAP_KAFKA_BENCH_CALLERS ?? 64);
+const SINGLES = 10_000;
+const singles = Array.from({ length: SINGLES }, (_, n) => order(n));
+const singleRecords = singles.map((envelope) => encodeKafkaRecord(envelope) as unknown as Message);
+/** Runs `call(n)` for every event with CALLERS callers at once; returns the elapsed ns. */
+async function concurrently(call: (n: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CALLERS }, async () => {
+      while (next < SINGLES) await call(next++);
+    }),
+  );
+  return Number(process.hrtime.bigint() - start);
+}
+const concurrentPublisher = createKafkaPublisher({ transport });
+await concurrentPublisher.connect();
+const oursSingle = (n: number) =>
+  concurrentPublisher.publish([{ id: singles[n]!.id, destination: topics.concurrentOurs, partitionKey: singles[n]!.partitionKey, headers: {}, envelope: singles[n]! }]).then(([r]) => {
+    if (!r?.ok) throw new Error('publish failed during the benchmark');
+  });
+const rawSingle = (n: number) => rawProducer.send({ topic: topics.concurrentRaw, acks: -1, messages: [singleRecords[n]!] });
+await concurrently((n) => (n % 2 === 0 ? oursSingle(n) : rawSingle(n)));
+const concurrentNs = { ours: [] as number[], raw: [] as number[] };
+for (let round = 0; round < 3; round++) {
+  const order_ = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const);
+  for (const name of order_) concurrentNs[name].push(await concurrently(name === 'ours' ? oursSingle : rawSingle));
+}
+const medianNs = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const concurrentGroup = `publish ${SINGLES} events, one per call, ${CALLERS} callers at once`;
+results.push(throughput(concurrentGroup, 'createKafkaPublisher().publish([event]) (calls merged while requests are in flight)', 'ours', SINGLES, medianNs(concurrentNs.ours)));
+results.push(throughput(concurrentGroup, 'kafkajs producer.send of the same record per call, pre-encoded', 'floor', SINGLES, medianNs(concurrentNs.raw)));
+notes.push(`${concurrentGroup}: rounds ours ${concurrentNs.ours.map((ns) => `${((SINGLES / ns) * 1e6).toFixed(1)}k/s`).join(' / ')}, kafkajs send ${concurrentNs.raw.map((ns) => `${((SINGLES / ns) * 1e6).toFixed(1)}k/s`).join(' / ')}`);
+await concurrentPublisher.close();
 await rawProducer.disconnect();
 await publisher.close();
 await structuredPublisher.close();

@@ -13,6 +13,7 @@ import {
   type Publisher,
   type Telemetry,
 } from '@iap/core';
+import { createProduceCoalescer, estimateRecordBytes, type TopicRecords } from './internal/produce-coalescer.js';
 import { withTimeout } from './internal/with-timeout.js';
 import type { OutgoingRecord } from './kafka-record.js';
 import { createJavaCompatiblePartitioner, type Partitioner } from './partitioner.js';
@@ -40,6 +41,23 @@ export interface KafkaPublisherOptions {
   readonly publishTimeoutMs?: number;
   /** @defaultValue `'none'` */
   readonly compression?: 'none' | 'gzip';
+  /**
+   * Produce requests in flight at once. `publish` calls that arrive while this many are in flight
+   * wait and then go out together as one request (up to `maxRequestBytes`), in arrival order: a
+   * broker serves one connection's requests one at a time anyway, and one request for several
+   * batches saves the client's and the broker's per-request work. No timer is involved: a call that
+   * finds a free slot is sent at once.
+   * @defaultValue `2`
+   */
+  readonly maxRequestsInFlight?: number;
+  /**
+   * Upper bound, in bytes, of a merged request's estimated size (keys, values and headers plus
+   * framing); one `publish` call larger than this is still sent, alone. Keep it at or below the
+   * topic's `max.message.bytes`: should the broker still reject a merged request as too large, each
+   * call's records are sent again on their own.
+   * @defaultValue `1_000_000` (below the broker default `message.max.bytes`, 1,048,588)
+   */
+  readonly maxRequestBytes?: number;
   /** Chooses partitions of keyed and keyless records. @defaultValue Java-compatible murmur2 (`createJavaCompatiblePartitioner()`) */
   readonly partitioner?: Partitioner;
   /** @defaultValue `systemClock` */
@@ -70,6 +88,8 @@ interface ResolvedPublisherOptions {
   readonly mode: CloudEventsMode;
   readonly publishTimeoutMs: number;
   readonly compression: 'none' | 'gzip';
+  readonly maxRequestsInFlight: number;
+  readonly maxRequestBytes: number;
   readonly partitioner: Partitioner;
   readonly clock: Clock;
   readonly telemetry: Telemetry;
@@ -87,12 +107,18 @@ function resolveOptions(options: KafkaPublisherOptions): ResolvedPublisherOption
   if (!Number.isInteger(publishTimeoutMs) || publishTimeoutMs <= 0) throw invalid('publishTimeoutMs must be a positive integer');
   const compression = options.compression ?? 'none';
   if (compression !== 'none' && compression !== 'gzip') throw invalid('compression must be "none" or "gzip"');
+  const maxRequestsInFlight = options.maxRequestsInFlight ?? 2;
+  if (!Number.isInteger(maxRequestsInFlight) || maxRequestsInFlight < 1) throw invalid('maxRequestsInFlight must be a positive integer');
+  const maxRequestBytes = options.maxRequestBytes ?? 1_000_000;
+  if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < 1) throw invalid('maxRequestBytes must be a positive integer');
   if (options.partitioner !== undefined && typeof options.partitioner !== 'function') throw invalid('partitioner must be a function');
   return {
     transport: options.transport,
     mode,
     publishTimeoutMs,
     compression,
+    maxRequestsInFlight,
+    maxRequestBytes,
     partitioner: options.partitioner ?? createJavaCompatiblePartitioner(),
     clock: options.clock ?? systemClock,
     telemetry: options.telemetry ?? noopTelemetry,
@@ -108,7 +134,8 @@ interface TopicGroup {
 
 /**
  * Creates a {@link Publisher} that writes envelopes to Kafka for the outbox relay: an idempotent
- * producer, `acks: -1` (all in-sync replicas), one `sendBatch` per `publish` call, the envelope
+ * producer, `acks: -1` (all in-sync replicas), a `publish` call's records in one produce request
+ * (calls made while a request is in flight are merged into the next one, see `maxRequestsInFlight`), the envelope
  * encoded with {@link encodeKafkaRecord} (the message's `partitionKey` as the record key, its
  * `headers` as extra record headers) and a result per message, in input order.
  *
@@ -152,25 +179,47 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     return connecting;
   };
 
-  const sendWithTimeout = async (target: TransportProducer, groups: readonly TopicGroup[], signal: AbortSignal | undefined): Promise<void> => {
+  const request = (topicRecords: readonly TopicRecords[]) => ({ topicRecords, acks: -1 as const, timeoutMs: config.publishTimeoutMs, compression: config.compression });
+
+  const coalescer = createProduceCoalescer({
+    send: async (topicRecords) => (await connect()).send(request(topicRecords)),
+    maxInFlight: config.maxRequestsInFlight,
+    maxBytes: config.maxRequestBytes,
+  });
+
+  /** Waits for `sent` within publishTimeoutMs (and the caller's signal); `onGiveUp` runs when it stops waiting. */
+  const awaitAcknowledgement = async <T>(sent: Promise<T>, signal: AbortSignal | undefined, onGiveUp?: (reason: unknown) => void): Promise<T> => {
     const started = clock.now();
     try {
-      const send = target.send({
-        topicRecords: groups.map((g) => ({ topic: g.topic, records: g.records })),
-        acks: -1,
-        timeoutMs: config.publishTimeoutMs,
-        compression: config.compression,
-      });
-      await withTimeout(send, {
+      return await withTimeout(sent, {
         timeoutMs: config.publishTimeoutMs,
         clock,
         signal,
         timeoutError: () => new IapError(ErrorCode.TIMEOUT, `no acknowledgement from Kafka within publishTimeoutMs (${config.publishTimeoutMs} ms)`, { retryable: true }),
         abortError: () => new IapError(ErrorCode.ABORTED, 'publish aborted before Kafka acknowledged', { retryable: true, cause: signal?.reason }),
       });
+    } catch (error) {
+      onGiveUp?.(error);
+      throw error;
     } finally {
       telemetry.histogram?.('iap.kafka.publisher.send.duration_ms', clock.now() - started);
     }
+  };
+
+  /** One request for exactly these records (never merged). */
+  const sendAlone = (target: TransportProducer, groups: readonly TopicGroup[], signal: AbortSignal | undefined): Promise<void> =>
+    awaitAcknowledgement(target.send(request(groups)), signal);
+
+  /**
+   * These records through the coalescer. Throws what the request failed with; `merged` tells whether
+   * other calls' records went in the same request (then a failure may be theirs).
+   */
+  const sendCoalesced = async (groups: readonly TopicGroup[], signal: AbortSignal | undefined): Promise<{ readonly error?: unknown; readonly merged: boolean }> => {
+    let bytes = 0;
+    for (const g of groups) bytes += estimateRecordBytes(g.records);
+    const submitted = coalescer.submit(groups, bytes);
+    const outcome = await awaitAcknowledgement(submitted.outcome, signal, (reason) => submitted.cancel(reason));
+    return outcome.ok ? { merged: outcome.merged } : { error: outcome.error, merged: outcome.merged };
   };
 
   const failure = (id: string, error: unknown, retryable: boolean, what: string): PublishResult => ({
@@ -225,26 +274,38 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
       markAll((i) => failure(messages[i]!.id, e, e.retryable, `the producer could not connect (${e.message})`));
       return;
     }
+    const count = groups.reduce((n, g) => n + g.records.length, 0);
+    let error: IapError | undefined;
     try {
-      await sendWithTimeout(target, groups, signal);
+      const sent = await sendCoalesced(groups, signal);
+      if (sent.error !== undefined) {
+        error = toIapError(sent.error, ErrorCode.BROKER);
+        // a merged request failed for good: the culprit may be another call's record, so send ours alone
+        if (!error.retryable && sent.merged) {
+          error = undefined;
+          await sendAlone(target, groups, signal);
+        }
+      }
+    } catch (thrown) {
+      error = toIapError(thrown, ErrorCode.BROKER);
+    }
+    if (error === undefined) {
       markAll((i) => ({ id: messages[i]!.id, ok: true }));
       return;
-    } catch (error) {
-      const e = toIapError(error, ErrorCode.BROKER);
-      const count = groups.reduce((n, g) => n + g.records.length, 0);
-      if (e.retryable || count === 1) {
-        markAll((i) => failure(messages[i]!.id, e, e.retryable, e.message));
-        return;
-      }
-      config.logger.warn({ code: e.code, messages: count }, 'kafka batch failed for a reason that is not retryable; sending its messages one by one to isolate the failure');
     }
+    if (error.retryable || count === 1) {
+      const e = error;
+      markAll((i) => failure(messages[i]!.id, e, e.retryable, e.message));
+      return;
+    }
+    config.logger.warn({ code: error.code, messages: count }, 'kafka batch failed for a reason that is not retryable; sending its messages one by one to isolate the failure');
     // isolate a permanent failure: one record per request, in input order (keeps per-key order)
     for (const g of groups) {
       for (let j = 0; j < g.records.length; j++) {
         const index = g.indexes[j]!;
         const id = messages[index]!.id;
         try {
-          await sendWithTimeout(target, [{ topic: g.topic, records: [g.records[j]!], indexes: [index] }], signal);
+          await sendAlone(target, [{ topic: g.topic, records: [g.records[j]!], indexes: [index] }], signal);
           results[index] = { id, ok: true };
         } catch (error) {
           const e = toIapError(error, ErrorCode.BROKER);

@@ -38,6 +38,9 @@ export class InMemoryKafka implements KafkaTransport {
   readonly sendFailures: Array<IapError | undefined> = [];
   /** When true, sends never settle (a broker that does not answer). */
   hangSends = false;
+  /** When true, sends wait for {@link releaseSends} before they are applied (a broker that is slow to answer). */
+  pauseSends = false;
+  readonly #paused: Array<() => void> = [];
   #time = 1_700_000_000_000;
 
   createTopic(topic: string, partitions = 1): void {
@@ -74,25 +77,35 @@ export class InMemoryKafka implements KafkaTransport {
 
   createProducer(options: TransportProducerOptions): TransportProducer {
     this.producerOptions.push(options);
-    return {
+    const producer: TransportProducer = {
       connect: () => Promise.resolve(),
       disconnect: () => Promise.resolve(),
       send: (request) => {
         this.sends.push(request);
         if (this.hangSends) return new Promise<void>(() => undefined);
-        const failure = this.sendFailures.shift();
-        if (failure !== undefined) return Promise.reject(failure);
-        for (const { topic, records } of request.topicRecords) {
-          this.createTopic(topic);
-          const partitionCount = this.logs.get(topic)!.length;
-          for (const record of records) {
-            const partition = record.partition ?? options.partitioner({ topic, partitionCount, key: record.key });
-            this.append(topic, record, partition);
-          }
-        }
-        return Promise.resolve();
+        if (this.pauseSends) return new Promise<void>((resolve) => this.#paused.push(resolve)).then(() => apply(request));
+        return apply(request);
       },
     };
+    const apply = (request: ProduceRequest): Promise<void> => {
+      const failure = this.sendFailures.shift();
+      if (failure !== undefined) return Promise.reject(failure);
+      for (const { topic, records } of request.topicRecords) {
+        this.createTopic(topic);
+        const partitionCount = this.logs.get(topic)!.length;
+        for (const record of records) {
+          const partition = record.partition ?? options.partitioner({ topic, partitionCount, key: record.key });
+          this.append(topic, record, partition);
+        }
+      }
+      return Promise.resolve();
+    };
+    return producer;
+  }
+
+  /** Lets every paused send go on (each then succeeds, or fails as `sendFailures` says). */
+  releaseSends(): void {
+    for (const resume of this.#paused.splice(0)) resume();
   }
 
   createConsumer(options: TransportConsumerOptions): FakeConsumer {
