@@ -10,7 +10,7 @@ import {
   type TimerHandle,
 } from '@iap/core';
 import { storeFailed } from './internal/database-error.js';
-import { decodeClaimedRows, idArrayLiteral, toPublishMessage, type Claimed } from './internal/claimed-row.js';
+import { compareRowIds, decodeClaimedRow, idArrayLiteral, toPublishMessage, type Claimed } from './internal/claimed-row.js';
 import { readCount, readString } from './internal/rows.js';
 import type { RelayBatchResult, RelayEvents } from './relay-events.js';
 import { resolveRelayOptions, type RelayOptions } from './relay-options.js';
@@ -331,18 +331,19 @@ export function createRelay(options: RelayOptions): Relay {
    */
   async function claimAndPublish(previous?: PublishedBatch): Promise<PublishedBatch | undefined> {
     const started = clock.now();
-    let answer: unknown;
+    let rows: readonly unknown[];
     if (previous === undefined) {
       try {
-        answer = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows[0];
+        rows = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows;
       } catch (error) {
         throw storeFailed(`claiming a batch from ${o.outbox.names.outboxLabel}`, error);
       }
     } else {
       const ids = idArrayLiteral(previous.outcomes.map((outcome) => outcome.claimed.ref.id));
       const text = o.outbox.keepPublishedForMs > 0 ? sql.ackKeepThenClaim : sql.ackDeleteThenClaim;
+      let result: readonly unknown[];
       try {
-        answer = (await run(text, [started, o.batchSize, o.relayId, o.leaseMs, ids, previous.leaseToken])).rows[0];
+        result = (await run(text, [started, o.batchSize, o.relayId, o.leaseMs, ids, previous.leaseToken])).rows;
       } catch (error) {
         // the statement failed as a whole (nothing of it committed): acknowledge the previous batch
         // on its own, then report the round as failed. (Only a connection lost after the server
@@ -352,13 +353,14 @@ export function createRelay(options: RelayOptions): Relay {
         throw storeFailed(`acknowledging published messages and claiming a batch from ${o.outbox.names.outboxLabel}`, error);
       }
       observePublished(previous.outcomes, started);
-      const acked = readCount(answer, 'acked');
+      const acked = readCount(result[0], 'acked');
       completeBatch(previous, { published: previous.claimed, retried: 0, dead: 0, lost: previous.claimed - acked, released: 0 });
+      // without a claim, the statement still answers one row carrying only `acked`
+      rows = result.filter((row) => readString(row, 'id') !== undefined);
     }
-    // one row: the lease token and the claimed rows as one JSON array (NULL when nothing was claimed)
-    const batch = decodeClaimedRows((answer as { claimed?: unknown } | undefined)?.claimed);
-    if (batch.length === 0) return undefined;
-    const leaseToken = readString(answer, 'lease_token') ?? '0';
+    if (rows.length === 0) return undefined;
+    const leaseToken = readString(rows[0], 'lease_token') ?? '0';
+    const batch = rows.map(decodeClaimedRow).sort(compareRowIds);
     count('iap.outbox.relay.claimed', batch.length);
     const outcomes = stopRequested ? batch.map((claimed): Outcome => ({ claimed, release: true })) : await publishBatch(batch, leaseToken);
     return { started, leaseToken, claimed: batch.length, outcomes };

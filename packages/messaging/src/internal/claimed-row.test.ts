@@ -1,10 +1,9 @@
-import { createEnvelope, toCloudEvent } from '@iap/core';
+import { createEnvelope, seededRandom, toCloudEvent } from '@iap/core';
 import { describe, expect, it } from 'vitest';
-import { decodeClaimedRow, decodeClaimedRows, idArrayLiteral, toPublishMessage, type Claimed } from './claimed-row.js';
+import { compareRowIds, decodeClaimedRow, idArrayLiteral, toPublishMessage, type Claimed } from './claimed-row.js';
 
-/** A claimed row as the claim statement builds it: [id, message id, destination, key, attempts, unfinished claims, created at ms, headers, attributes, data JSON]. */
-function claimedRow(columns: { envelope: unknown; data_json: string | null; headers?: unknown }): Claimed {
-  return decodeClaimedRow(['7', 'm-7', 'orders', 'k', 1, 0, 1, columns.headers ?? {}, columns.envelope, columns.data_json]);
+function claimedRow(columns: Record<string, unknown>): Claimed {
+  return decodeClaimedRow({ id: '7', message_id: 'm-7', destination: 'orders', partition_key: 'k', attempts: 1, unfinished_claims: 0, created_at_ms: 1, lease_token: '3', headers: {}, ...columns });
 }
 
 /** Splits a stored CloudEvent as the claim does: attributes without data, and the data's JSON text. */
@@ -13,27 +12,15 @@ function asClaimed(ce: Record<string, unknown>, dataJson = ce.data === undefined
   return claimedRow({ envelope: attributes, data_json: dataJson });
 }
 
-describe('decodeClaimedRows', () => {
-  it('reads the claim\'s JSON array text in the order given, and nothing from NULL', () => {
-    const text = JSON.stringify([
-      ['9', 'm-9', 'orders', null, 2, 1, 1700000000000.5, { tenant: 'acme' }, { id: 'm-9' }, '{"n": 1}'],
-      ['10', 'm-10', 'audit', 'k-1', 1, 0, 1700000000001, {}, { id: 'm-10' }, null],
-    ]);
-    const rows = decodeClaimedRows(text);
-    expect(rows.map((r) => r.ref)).toEqual([
-      { id: '9', messageId: 'm-9', destination: 'orders', partitionKey: undefined, attempt: 2 },
-      { id: '10', messageId: 'm-10', destination: 'audit', partitionKey: 'k-1', attempt: 1 },
-    ]);
-    expect(rows[0]).toMatchObject({ unfinishedClaims: 1, createdAtMs: 1700000000000.5, headers: { tenant: 'acme' }, attributes: { id: 'm-9' }, dataJson: '{"n": 1}' });
-    expect(rows[1]!.dataJson).toBeUndefined();
-    expect(decodeClaimedRows(null)).toEqual([]);
-    expect(decodeClaimedRows(JSON.parse(text) as unknown)).toHaveLength(2);
-  });
-
-  it('decodes a row of the wrong shape to empty fields (its envelope then fails validation)', () => {
-    const [row] = decodeClaimedRows('[{"not": "an array"}]');
-    expect(row).toMatchObject({ ref: { id: '', messageId: '', attempt: 0 }, attributes: undefined, dataJson: undefined });
-    expect(() => toPublishMessage(row!)).toThrow();
+describe('compareRowIds', () => {
+  it('orders decimal ids as numbers (seeded, against BigInt)', () => {
+    const random = seededRandom(42);
+    const ids = Array.from({ length: 2_000 }, () => String(BigInt(Math.floor(random() * 2 ** 53)) * BigInt(1 + Math.floor(random() * 1000))));
+    ids.push('0', '9', '10', '99', '100', '9223372036854775807');
+    const rows = ids.map((id) => ({ ref: { id } }) as Claimed);
+    const sorted = [...rows].sort(compareRowIds).map((r) => r.ref.id);
+    const expected = [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+    expect(sorted).toEqual(expected);
   });
 });
 
@@ -76,8 +63,7 @@ describe('toPublishMessage', () => {
 
   it('keeps only string headers', () => {
     const envelope = createEnvelope({ type: 't', source: '/s', data: {} });
-    const { data: _data, ...attributes } = toCloudEvent(envelope) as Record<string, unknown>;
-    const claimed = claimedRow({ envelope: attributes, data_json: '{}', headers: { tenant: 'acme', n: 1 } });
+    const claimed = decodeClaimedRow({ ...asClaimed(toCloudEvent(envelope)).raw, headers: '{"tenant":"acme","n":1}' });
     expect(toPublishMessage(claimed).headers).toEqual({ tenant: 'acme' });
   });
 });

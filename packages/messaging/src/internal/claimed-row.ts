@@ -1,71 +1,48 @@
 /**
- * Rows the relay's claim returns, turned into what it publishes. The claim answers one JSON array
- * text of rows, each row an array (positions in {@link ClaimedColumn}); the envelope comes in two
- * parts: its CloudEvents attributes (the stored JSON without `data`) and the `data` member's JSON
- * text as PostgreSQL renders it. For JSON data the relay never parses and re-serialises the payload:
- * the message carries the text as `dataJson` (a Kafka publisher writes it as it is) and the envelope
- * parses it only if something reads `envelope.data`.
+ * Rows the relay's claim returns, turned into what it publishes. The claim hands the envelope over
+ * in two columns: `envelope` holds the CloudEvents attributes (the stored JSON without `data`) and
+ * `data_json` the `data` member as PostgreSQL renders it. For JSON data the relay never parses and
+ * re-serialises the payload: the message carries the text as `dataJson` (a Kafka publisher writes it
+ * as it is) and the envelope parses it only if something reads `envelope.data`.
  */
 import { fromCloudEvent, isJsonContentType, type Envelope, type PublishMessage } from '@iap/core';
 import type { RelayMessageRef } from '../relay-events.js';
-
-/** Positions in a claimed row's array, as the claim statement (outbox-sql.ts) builds it. */
-export const ClaimedColumn = {
-  ID: 0,
-  MESSAGE_ID: 1,
-  DESTINATION: 2,
-  PARTITION_KEY: 3,
-  ATTEMPTS: 4,
-  UNFINISHED_CLAIMS: 5,
-  CREATED_AT_MS: 6,
-  HEADERS: 7,
-  ATTRIBUTES: 8,
-  DATA_JSON: 9,
-} as const;
+import { readCount, readNumber, readString } from './rows.js';
 
 /** A claimed row, decoded. */
 export interface Claimed {
   readonly ref: RelayMessageRef;
   readonly unfinishedClaims: number;
   readonly createdAtMs: number;
-  /** The stored envelope without `data` (parsed JSON, not yet validated). */
-  readonly attributes: unknown;
-  /** The stored `data` member as JSON text; undefined when the envelope has none. */
-  readonly dataJson: string | undefined;
-  /** The stored headers (parsed JSON, not yet checked). */
-  readonly headers: unknown;
+  readonly raw: Record<string, unknown>;
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-
-/** Reads one row of the claim's JSON array; the envelope is validated later, per message. */
+/** Reads the bookkeeping columns of a claimed row; the envelope is decoded later, per message. */
 export function decodeClaimedRow(row: unknown): Claimed {
-  const columns: readonly unknown[] = Array.isArray(row) ? row : [];
+  const raw = row as Record<string, unknown>;
   return {
     ref: {
-      id: text(columns[ClaimedColumn.ID]) ?? '',
-      messageId: text(columns[ClaimedColumn.MESSAGE_ID]) ?? '',
-      destination: text(columns[ClaimedColumn.DESTINATION]) ?? '',
-      partitionKey: text(columns[ClaimedColumn.PARTITION_KEY]),
-      attempt: count(columns[ClaimedColumn.ATTEMPTS]),
+      id: readString(raw, 'id') ?? '',
+      messageId: readString(raw, 'message_id') ?? '',
+      destination: readString(raw, 'destination') ?? '',
+      partitionKey: readString(raw, 'partition_key'),
+      attempt: readCount(raw, 'attempts'),
     },
-    unfinishedClaims: count(columns[ClaimedColumn.UNFINISHED_CLAIMS]),
-    createdAtMs: count(columns[ClaimedColumn.CREATED_AT_MS]),
-    attributes: columns[ClaimedColumn.ATTRIBUTES],
-    dataJson: text(columns[ClaimedColumn.DATA_JSON]),
-    headers: columns[ClaimedColumn.HEADERS],
+    unfinishedClaims: readCount(raw, 'unfinished_claims'),
+    createdAtMs: readNumber(raw, 'created_at_ms') ?? 0,
+    raw,
   };
 }
 
 /**
- * The claimed rows of a claim's `claimed` column (JSON text, or already parsed by a driver that
- * parses json), in id order; none for NULL.
+ * Orders claimed rows by id. Ids are non-negative bigints as decimal text without leading zeros, so
+ * a shorter text is a smaller number and equal lengths compare as strings (no BigInt per comparison).
  */
-export function decodeClaimedRows(column: unknown): Claimed[] {
-  if (column === null || column === undefined) return [];
-  const rows: unknown = typeof column === 'string' ? JSON.parse(column) : column;
-  return Array.isArray(rows) ? rows.map(decodeClaimedRow) : [];
+export function compareRowIds(a: Claimed, b: Claimed): number {
+  const x = a.ref.id;
+  const y = b.ref.id;
+  if (x.length !== y.length) return x.length - y.length;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**
@@ -93,14 +70,19 @@ function withLazyData(attributes: Envelope, dataJson: string): Envelope {
   };
 }
 
+function parseColumn(value: unknown): unknown {
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+}
+
 /**
  * The message to publish for a claimed row.
  * @throws ValidationError (or a SyntaxError for unparsable JSON) when the stored envelope is not
  *   valid; the relay dead-letters such a row with code `MESSAGE_DECODE`.
  */
 export function toPublishMessage(claimed: Claimed): PublishMessage {
-  const stored = claimed.attributes;
-  const dataJson = claimed.dataJson;
+  const raw = claimed.raw;
+  const stored = parseColumn(raw.envelope);
+  const dataJson = typeof raw.data_json === 'string' ? raw.data_json : undefined;
   // validates every attribute; data is absent here
   const attributes = fromCloudEvent(stored);
   let envelope: Envelope = attributes;
@@ -115,7 +97,7 @@ export function toPublishMessage(claimed: Claimed): PublishMessage {
       envelope = fromCloudEvent({ ...record, data: JSON.parse(dataJson) as unknown });
     }
   }
-  const headerValue = claimed.headers;
+  const headerValue = parseColumn(raw.headers);
   const headers: Record<string, string> = {};
   if (typeof headerValue === 'object' && headerValue !== null) {
     for (const [name, value] of Object.entries(headerValue as Record<string, unknown>)) if (typeof value === 'string') headers[name] = value;

@@ -51,19 +51,15 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
   };
   /**
    * One statement: picks the oldest available head of each key (no older pending row of the same key
-   * exists), skipping rows other relays are claiming, and leases them under one fencing token.
-   *
-   * It answers one row: `lease_token`, and `claimed`, the claimed rows as one JSON array text ordered
-   * by id (NULL when nothing was claimed), each row an array in the order of `ClaimedColumn` in
-   * claimed-row.ts, its envelope split into the attributes (the stored JSON without `data`) and the
-   * data's JSON text. One JSON text costs the client one native parse instead of a driver's decoding
-   * of every column of every row.
+   * exists), skipping rows other relays are claiming, and leases them under one fencing token; the
+   * envelope comes back as its attributes plus the data's JSON text (see claimed-row.ts).
    *
    * With `ack`, the same statement first acknowledges the previous batch (delete, or keep as
    * published), fenced by its lease token, and the rows it acknowledged no longer block their keys:
    * a data-modifying CTE's effects are invisible to the rest of its statement, so the key check
-   * skips them by id. Both commit together, so no other session sees one without the other. The row
-   * then also carries `acked`, the number of rows acknowledged.
+   * skips them by id. Both commit together, so no other session sees one without the other. Every
+   * result row carries `acked` (the number of rows acknowledged); when nothing was claimed, one row
+   * with only `acked` comes back.
    */
   const claim = (ack: 'delete' | 'keep' | undefined): string => {
     const acked =
@@ -75,7 +71,16 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
     // acknowledged rows are never claimed again by the same statement (their lease may have run out)
     const notAckedRow = ack === undefined ? '' : '\n    AND o.id <> ALL ($5::bigint[])';
     const notAcked = ack === undefined ? '' : ' AND p.id <> ALL (ARRAY(SELECT id FROM acked))';
-    return `WITH ${acked} token AS MATERIALIZED (SELECT nextval(${n.leaseSequenceLiteral}) AS value),
+    const update = `UPDATE ${n.outbox} t
+SET claimed_by = $3, lease_until = ${ts('($1::float8 + $4::float8)')}, lease_token = token.value, attempts = t.attempts + 1,
+    unfinished_claims = CASE WHEN t.claimed_by IS NULL THEN 0 ELSE t.unfinished_claims + 1 END
+FROM token
+WHERE t.id = ANY (ARRAY(SELECT id FROM candidates))
+RETURNING t.id::text AS id, t.message_id, t.destination, t.partition_key, t.headers,
+  CASE WHEN jsonb_typeof(t.envelope) = 'object' THEN t.envelope - 'data' ELSE t.envelope END AS envelope,
+  (t.envelope -> 'data')::text AS data_json, t.attempts, t.unfinished_claims,
+  ${ms('t.created_at')} AS created_at_ms, token.value::text AS lease_token`;
+    const ctes = `WITH ${acked} token AS MATERIALIZED (SELECT nextval(${n.leaseSequenceLiteral}) AS value),
 candidates AS (
   SELECT o.id FROM ${n.outbox} o
   WHERE o.status = 'pending' AND o.available_at <= ${ts('$1')}
@@ -84,20 +89,11 @@ candidates AS (
   ORDER BY o.id
   LIMIT $2
   FOR UPDATE OF o SKIP LOCKED
-),
-claimed AS (
-  UPDATE ${n.outbox} t
-  SET claimed_by = $3, lease_until = ${ts('($1::float8 + $4::float8)')}, lease_token = token.value, attempts = t.attempts + 1,
-      unfinished_claims = CASE WHEN t.claimed_by IS NULL THEN 0 ELSE t.unfinished_claims + 1 END
-  FROM token
-  WHERE t.id = ANY (ARRAY(SELECT id FROM candidates))
-  RETURNING t.id, json_build_array(t.id::text, t.message_id, t.destination, t.partition_key, t.attempts, t.unfinished_claims,
-    ${ms('t.created_at')}, t.headers,
-    CASE WHEN jsonb_typeof(t.envelope) = 'object' THEN t.envelope - 'data' ELSE t.envelope END,
-    (t.envelope -> 'data')::text) AS claimed_row
-)
-SELECT ${ack === undefined ? '' : '(SELECT count(*) FROM acked)::int AS acked, '}(SELECT value FROM token)::text AS lease_token,
-  (SELECT json_agg(claimed_row ORDER BY id) FROM claimed)::text AS claimed`;
+)`;
+    if (ack === undefined) return `${ctes}\n${update}`;
+    return `${ctes},
+claimed AS (${update})
+SELECT (SELECT count(*) FROM acked)::int AS acked, c.* FROM (SELECT 1) AS one LEFT JOIN claimed c ON true`;
   };
   return {
     insertKeyed: insert(true, false),
