@@ -13,7 +13,7 @@ import {
   type Publisher,
   type Telemetry,
 } from '@iap/core';
-import { createProduceCoalescer, estimateRecordBytes, type TopicRecords } from './internal/produce-coalescer.js';
+import { createProduceCoalescer, type TopicRecords } from './internal/produce-coalescer.js';
 import { withTimeout } from './internal/with-timeout.js';
 import type { OutgoingRecord } from './kafka-record.js';
 import { createJavaCompatiblePartitioner, type Partitioner } from './partitioner.js';
@@ -215,9 +215,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
    * other calls' records went in the same request (then a failure may be theirs).
    */
   const sendCoalesced = async (groups: readonly TopicGroup[], signal: AbortSignal | undefined): Promise<{ readonly error?: unknown; readonly merged: boolean }> => {
-    let bytes = 0;
-    for (const g of groups) bytes += estimateRecordBytes(g.records);
-    const submitted = coalescer.submit(groups, bytes);
+    const submitted = coalescer.submit(groups);
     const outcome = await awaitAcknowledgement(submitted.outcome, signal, (reason) => submitted.cancel(reason));
     return outcome.ok ? { merged: outcome.merged } : { error: outcome.error, merged: outcome.merged };
   };

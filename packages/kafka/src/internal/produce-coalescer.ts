@@ -40,12 +40,14 @@ export interface ProduceCoalescerOptions {
 
 /** See the module comment. */
 export interface ProduceCoalescer {
-  submit(topicRecords: readonly TopicRecords[], bytes: number): CoalescedSend;
+  /** Queues a request; its size is estimated (with {@link estimateRecordBytes}) only if it has to wait. */
+  submit(topicRecords: readonly TopicRecords[]): CoalescedSend;
 }
 
 interface Waiting {
   readonly topicRecords: readonly TopicRecords[];
-  readonly bytes: number;
+  /** Estimated size, computed when a merge needs it. */
+  bytes: number | undefined;
   readonly settle: (outcome: CoalescedOutcome) => void;
   state: 'waiting' | 'sent' | 'cancelled';
   flight?: Flight;
@@ -105,13 +107,23 @@ export function createProduceCoalescer(options: ProduceCoalescerOptions): Produc
     pump();
   };
 
+  const sizeOf = (waiting: Waiting): number => {
+    if (waiting.bytes === undefined) {
+      let bytes = 0;
+      for (const { records } of waiting.topicRecords) bytes += estimateRecordBytes(records);
+      waiting.bytes = bytes;
+    }
+    return waiting.bytes;
+  };
+
   const pump = (): void => {
     while (inFlight < options.maxInFlight && queue.length > 0) {
       const batch = [queue.shift()!];
-      let bytes = batch[0]!.bytes;
-      while (queue.length > 0 && bytes + queue[0]!.bytes <= options.maxBytes) {
+      // a request that goes out alone is never measured
+      let bytes = queue.length > 0 ? sizeOf(batch[0]!) : 0;
+      while (queue.length > 0 && bytes + sizeOf(queue[0]!) <= options.maxBytes) {
         const next = queue.shift()!;
-        bytes += next.bytes;
+        bytes += sizeOf(next);
         batch.push(next);
       }
       const flight: Flight = { batch, holdsSlot: true };
@@ -138,12 +150,12 @@ export function createProduceCoalescer(options: ProduceCoalescerOptions): Produc
   };
 
   return {
-    submit(topicRecords, bytes) {
+    submit(topicRecords) {
       let settle!: (outcome: CoalescedOutcome) => void;
       const outcome = new Promise<CoalescedOutcome>((resolve) => {
         settle = resolve;
       });
-      const waiting: Waiting = { topicRecords, bytes, settle, state: 'waiting' };
+      const waiting: Waiting = { topicRecords, bytes: undefined, settle, state: 'waiting' };
       queue.push(waiting);
       pump();
       return {
