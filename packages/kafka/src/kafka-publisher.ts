@@ -135,7 +135,7 @@ interface TopicGroup {
 /**
  * Creates a {@link Publisher} that writes envelopes to Kafka for the outbox relay: an idempotent
  * producer, `acks: -1` (all in-sync replicas), a `publish` call's records in one produce request
- * (calls made while a request is in flight are merged into the next one, see `maxRequestsInFlight`), the envelope
+ * (calls made while requests are in flight are merged, see `maxRequestsInFlight`), the envelope
  * encoded with {@link encodeKafkaRecord} (the message's `partitionKey` as the record key, its
  * `headers` as extra record headers) and a result per message, in input order.
  *
