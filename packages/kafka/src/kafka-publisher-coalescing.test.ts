@@ -1,7 +1,7 @@
 import { IapError, ManualClock, createEnvelope, type PublishMessage } from '@iap/core';
 import { describe, expect, it } from 'vitest';
 import { InMemoryKafka } from './__fixtures__/in-memory-kafka.js';
-import { estimateRecordBytes } from './internal/produce-coalescer.js';
+import { estimateRecordBytes } from './internal/record-size-estimate.js';
 import { createKafkaPublisher } from './kafka-publisher.js';
 import { encodeKafkaRecord } from './record-codec.js';
 
@@ -57,16 +57,19 @@ describe('createKafkaPublisher: calls merged while requests are in flight', () =
     expect(sentCounts(kafka)).toEqual([1, 1, 2, 2]);
   });
 
-  it('sends a call larger than maxRequestBytes alone', async () => {
+  it('sends a call larger than maxRequestBytes alone and still merges the calls after it', async () => {
     const kafka = new InMemoryKafka();
     kafka.pauseSends = true;
-    const publisher = createKafkaPublisher({ transport: kafka, maxRequestsInFlight: 1, maxRequestBytes: 100 });
-    const calls = [publisher.publish([message('orders', 1)]), publisher.publish([message('orders', 2), message('orders', 3)]), publisher.publish([message('orders', 4)])];
+    const sizeOfOne = estimateRecordBytes([encodeKafkaRecord(message('orders', 1).envelope, { key: 'k-1' })]);
+    const publisher = createKafkaPublisher({ transport: kafka, maxRequestsInFlight: 1, maxRequestBytes: 2 * sizeOfOne });
+    const first = publisher.publish([message('orders', 1)]);
+    await settle();
+    const waiting = [publisher.publish([message('orders', 2), message('orders', 3), message('orders', 4)]), publisher.publish([message('orders', 5)]), publisher.publish([message('orders', 6)])];
     await settle();
     kafka.pauseSends = false;
     kafka.releaseSends();
-    await Promise.all(calls);
-    expect(sentCounts(kafka)).toEqual([1, 2, 1]);
+    await Promise.all([first, ...waiting]);
+    expect(sentCounts(kafka)).toEqual([1, 3, 2]);
   });
 
   it('sends each call alone again when a merged request fails for good, so only the culprit call is isolated', async () => {
@@ -129,6 +132,92 @@ describe('createKafkaPublisher: calls merged while requests are in flight', () =
     expect((await next)[0]).toMatchObject({ ok: true });
     expect(sentCounts(kafka)).toEqual([1, 1]);
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('keeps the slot while a merged request that failed for good is sent again call by call, so later calls never overtake it', async () => {
+    const kafka = new InMemoryKafka();
+    kafka.createTopic('orders', 1);
+    kafka.pauseSends = true;
+    const tooLarge = new IapError('BROKER', 'Kafka send failed: message too large (MESSAGE_TOO_LARGE)', { retryable: false });
+    kafka.sendFailures.push(undefined, tooLarge);
+    const publisher = createKafkaPublisher({ transport: kafka, maxRequestsInFlight: 1 });
+    const first = publisher.publish([message('orders', 1)]);
+    await settle();
+    const merged = [publisher.publish([message('orders', 2)]), publisher.publish([message('orders', 3, 'k')])];
+    await settle();
+    kafka.releaseSends(); // the first request succeeds; the merged one goes out
+    await first;
+    await settle();
+    const later = publisher.publish([message('orders', 4, 'k')]); // arrives while the merged request is in flight
+    await settle();
+    kafka.pauseSends = false;
+    kafka.releaseSends(); // the merged request fails for good
+    const results = await Promise.all([...merged, later]);
+    expect(results.map((r) => r.map((x) => x.ok))).toEqual([[true], [true], [true]]);
+    // the re-sends of 2 and 3 went out before the later call: key k keeps its order
+    expect(sentCounts(kafka)).toEqual([1, 2, 1, 1, 1]);
+    expect(storedNumbers(kafka, 'orders')).toEqual([1, 2, 3, 4]);
+  });
+
+  it('frees the slot of a merged request only when every caller stopped waiting', async () => {
+    const kafka = new InMemoryKafka();
+    kafka.pauseSends = true;
+    const publisher = createKafkaPublisher({ transport: kafka, maxRequestsInFlight: 1 });
+    const first = publisher.publish([message('orders', 1)]);
+    await settle();
+    const gaveUp = new AbortController();
+    const merged = [publisher.publish([message('orders', 2)], { signal: gaveUp.signal }), publisher.publish([message('orders', 3)])];
+    await settle();
+    kafka.releaseSends(); // the first request succeeds; 2 and 3 go out merged and wait
+    await first;
+    await settle();
+    gaveUp.abort();
+    expect((await merged[0]!)[0]).toMatchObject({ ok: false, retryable: true });
+    // call 3 still waits for the merged request: a new call queues behind it instead of taking its slot
+    const next = publisher.publish([message('orders', 4)]);
+    await settle();
+    expect(sentCounts(kafka)).toEqual([1, 2]);
+    kafka.pauseSends = false;
+    kafka.releaseSends();
+    expect((await merged[1]!)[0]).toMatchObject({ ok: true });
+    expect((await next)[0]).toMatchObject({ ok: true });
+    expect(sentCounts(kafka)).toEqual([1, 2, 1]);
+  });
+
+  it('frees the slot of requests whose callers timed out, and a late answer frees no second slot', async () => {
+    const clock = new ManualClock(0);
+    const kafka = new InMemoryKafka();
+    kafka.pauseSends = true;
+    const publisher = createKafkaPublisher({ transport: kafka, clock, publishTimeoutMs: 5_000, maxRequestsInFlight: 1 });
+    const slow = publisher.publish([message('orders', 1)]);
+    await settle();
+    const queued = publisher.publish([message('orders', 2)]);
+    await settle();
+    expect(sentCounts(kafka)).toEqual([1]);
+    await clock.advanceAsync(5_000);
+    // the slow request's caller gave up first, which freed its slot for the queued call; then that
+    // caller gave up too (same deadline), which freed the slot again
+    expect((await slow)[0]).toMatchObject({ ok: false, retryable: true });
+    expect((await queued)[0]).toMatchObject({ ok: false, retryable: true });
+    expect(sentCounts(kafka)).toEqual([1, 1]);
+    const next = publisher.publish([message('orders', 3)]);
+    await settle();
+    expect(sentCounts(kafka)).toEqual([1, 1, 1]);
+    kafka.releaseSends(); // the abandoned requests answer late, and so does the next one
+    await next;
+    // one slot still: of three new calls the first goes out alone and the other two are merged
+    const calls = [4, 5, 6].map((n) => publisher.publish([message('orders', n)]));
+    await settle();
+    kafka.pauseSends = false;
+    kafka.releaseSends();
+    await Promise.all(calls);
+    expect(sentCounts(kafka)).toEqual([1, 1, 1, 1, 2]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('estimates sizes without failing on header values of a wrong type', () => {
+    const record = { key: Buffer.from('k'), value: Buffer.from('{}'), headers: { a: 'xy', b: [Buffer.from('1'), 'zz'], c: null, d: 42, e: undefined } } as never;
+    expect(estimateRecordBytes([record])).toBe(24 + 1 + 2 + (2 + 1 + 2) + (2 + 1 + 1) + (2 + 1 + 2) + (2 + 1) + (2 + 1));
   });
 
   it('validates maxRequestsInFlight and maxRequestBytes', () => {

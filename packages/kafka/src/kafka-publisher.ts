@@ -13,7 +13,7 @@ import {
   type Publisher,
   type Telemetry,
 } from '@iap/core';
-import { createProduceCoalescer, type TopicRecords } from './internal/produce-coalescer.js';
+import { createProduceCoalescer, type CoalescedOutcome, type TopicRecords } from './internal/produce-coalescer.js';
 import { withTimeout } from './internal/with-timeout.js';
 import type { OutgoingRecord } from './kafka-record.js';
 import { createJavaCompatiblePartitioner, type Partitioner } from './partitioner.js';
@@ -34,8 +34,9 @@ export interface KafkaPublisherOptions {
   /** CloudEvents binding mode of the records. @defaultValue `'binary'` */
   readonly mode?: CloudEventsMode;
   /**
-   * Longest wait for the broker's acknowledgement of one `publish` call; messages not acknowledged by
-   * then are reported failed (retryable). Also the broker-side produce timeout.
+   * Longest wait for the broker's acknowledgement of one `publish` call, time queued behind requests
+   * in flight and re-sends after a permanent failure included; messages not acknowledged by then are
+   * reported failed (retryable). Also the broker-side produce timeout.
    * @defaultValue `30_000`
    */
   readonly publishTimeoutMs?: number;
@@ -46,7 +47,9 @@ export interface KafkaPublisherOptions {
    * wait and then go out together as one request (up to `maxRequestBytes`), in arrival order: a
    * broker serves one connection's requests one at a time anyway, and one request for several
    * batches saves the client's and the broker's per-request work. No timer is involved: a call that
-   * finds a free slot is sent at once.
+   * finds a free slot is sent at once. A request that fails for a reason that is not retryable keeps
+   * its slot while it is sent again call by call, then record by record, so later calls never
+   * overtake its records.
    * @defaultValue `2`
    */
   readonly maxRequestsInFlight?: number;
@@ -62,7 +65,7 @@ export interface KafkaPublisherOptions {
   readonly partitioner?: Partitioner;
   /** @defaultValue `systemClock` */
   readonly clock?: Clock;
-  /** Counters `iap.kafka.publisher.published` / `.failed`, histogram `iap.kafka.publisher.send.duration_ms`. @defaultValue `noopTelemetry` */
+  /** Counters `iap.kafka.publisher.published` / `.failed`, histogram `iap.kafka.publisher.send.duration_ms` (per call, time queued included). @defaultValue `noopTelemetry` */
   readonly telemetry?: Telemetry;
   /** @defaultValue `noopLogger` */
   readonly logger?: Logger;
@@ -134,7 +137,7 @@ interface TopicGroup {
 
 /**
  * Creates a {@link Publisher} that writes envelopes to Kafka for the outbox relay: an idempotent
- * producer, `acks: -1` (all in-sync replicas), a `publish` call's records in one produce request
+ * producer, `acks: -1` (all in-sync replicas), a `publish` call's records in one `sendBatch`
  * (calls made while requests are in flight are merged, see `maxRequestsInFlight`), the envelope
  * encoded with {@link encodeKafkaRecord} (the message's `partitionKey` as the record key, its
  * `headers` as extra record headers) and a result per message, in input order.
@@ -185,6 +188,9 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     send: async (topicRecords) => (await connect()).send(request(topicRecords)),
     maxInFlight: config.maxRequestsInFlight,
     maxBytes: config.maxRequestBytes,
+    isolate: (error) => !toIapError(error, ErrorCode.BROKER).retryable,
+    onIsolate: (error, records) =>
+      config.logger.warn({ code: toIapError(error, ErrorCode.BROKER).code, messages: records }, 'kafka batch failed for a reason that is not retryable; sending its messages one by one to isolate the failure'),
   });
 
   /** Waits for `sent` within publishTimeoutMs (and the caller's signal); `onGiveUp` runs when it stops waiting. */
@@ -204,20 +210,6 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     } finally {
       telemetry.histogram?.('iap.kafka.publisher.send.duration_ms', clock.now() - started);
     }
-  };
-
-  /** One request for exactly these records (never merged). */
-  const sendAlone = (target: TransportProducer, groups: readonly TopicGroup[], signal: AbortSignal | undefined): Promise<void> =>
-    awaitAcknowledgement(target.send(request(groups)), signal);
-
-  /**
-   * These records through the coalescer. Throws what the request failed with; `merged` tells whether
-   * other calls' records went in the same request (then a failure may be theirs).
-   */
-  const sendCoalesced = async (groups: readonly TopicGroup[], signal: AbortSignal | undefined): Promise<{ readonly error?: unknown; readonly merged: boolean }> => {
-    const submitted = coalescer.submit(groups);
-    const outcome = await awaitAcknowledgement(submitted.outcome, signal, (reason) => submitted.cancel(reason));
-    return outcome.ok ? { merged: outcome.merged } : { error: outcome.error, merged: outcome.merged };
   };
 
   const failure = (id: string, error: unknown, retryable: boolean, what: string): PublishResult => ({
@@ -264,53 +256,42 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
       markAll((i) => failure(messages[i]!.id, signal.reason, true, 'the publish was aborted'));
       return;
     }
-    let target: TransportProducer;
     try {
-      target = await connect();
+      await connect();
     } catch (error) {
       const e = toIapError(error, ErrorCode.BROKER);
       markAll((i) => failure(messages[i]!.id, e, e.retryable, `the producer could not connect (${e.message})`));
       return;
     }
-    const count = groups.reduce((n, g) => n + g.records.length, 0);
-    let error: IapError | undefined;
+    const submitted = coalescer.submit(groups);
+    let outcome: CoalescedOutcome;
     try {
-      const sent = await sendCoalesced(groups, signal);
-      if (sent.error !== undefined) {
-        error = toIapError(sent.error, ErrorCode.BROKER);
-        // a merged request failed for good: the culprit may be another call's record, so send ours alone
-        if (!error.retryable && sent.merged) {
-          error = undefined;
-          await sendAlone(target, groups, signal);
+      outcome = await awaitAcknowledgement(submitted.outcome, signal, (reason) => submitted.cancel(reason));
+    } catch (thrown) {
+      outcome = { error: thrown };
+    }
+    if (outcome.recordErrors !== undefined) {
+      // sent one by one after a permanent failure: a result per record, in the order submitted
+      let k = 0;
+      for (const g of groups) {
+        for (const index of g.indexes) {
+          const recordError = outcome.recordErrors[k++];
+          const id = messages[index]!.id;
+          if (recordError === undefined) results[index] = { id, ok: true };
+          else {
+            const e = toIapError(recordError, ErrorCode.BROKER);
+            results[index] = failure(id, e, e.retryable, e.message);
+          }
         }
       }
-    } catch (thrown) {
-      error = toIapError(thrown, ErrorCode.BROKER);
+      return;
     }
-    if (error === undefined) {
+    if (outcome.error === undefined) {
       markAll((i) => ({ id: messages[i]!.id, ok: true }));
       return;
     }
-    if (error.retryable || count === 1) {
-      const e = error;
-      markAll((i) => failure(messages[i]!.id, e, e.retryable, e.message));
-      return;
-    }
-    config.logger.warn({ code: error.code, messages: count }, 'kafka batch failed for a reason that is not retryable; sending its messages one by one to isolate the failure');
-    // isolate a permanent failure: one record per request, in input order (keeps per-key order)
-    for (const g of groups) {
-      for (let j = 0; j < g.records.length; j++) {
-        const index = g.indexes[j]!;
-        const id = messages[index]!.id;
-        try {
-          await sendAlone(target, [{ topic: g.topic, records: [g.records[j]!], indexes: [index] }], signal);
-          results[index] = { id, ok: true };
-        } catch (error) {
-          const e = toIapError(error, ErrorCode.BROKER);
-          results[index] = failure(id, e, e.retryable, e.message);
-        }
-      }
-    }
+    const e = toIapError(outcome.error, ErrorCode.BROKER);
+    markAll((i) => failure(messages[i]!.id, e, e.retryable, e.message));
   };
 
   return {

@@ -1,11 +1,16 @@
 /**
  * Merges produce requests that wait behind requests in flight into one request. kafkajs sends every
- * `sendBatch` as its own produce request, and a broker serves one connection's requests one at a
- * time, so concurrent batches wait anyway; sending them together saves the per-request work of the
- * client and the broker (framing, CRC, the request round itself) without a timer and without added
+ * `sendBatch` as its own produce request (one per leader broker), and a broker serves one
+ * connection's requests one at a time, so concurrent batches wait anyway; sending them together
+ * saves the per-request work of the client and the broker without a timer and without added
  * latency: a request that finds a free slot goes out at once.
+ *
+ * A request that fails for good (the `isolate` predicate) is split while it keeps its slot, so no
+ * later call overtakes its records: a merged request is sent again call by call, and a call's
+ * request with several records is then sent record by record, each record getting its own outcome.
  */
 import type { OutgoingRecord } from '../kafka-record.js';
+import { estimateRecordBytes } from './record-size-estimate.js';
 
 /** Records for one topic, in send order. */
 export interface TopicRecords {
@@ -13,17 +18,25 @@ export interface TopicRecords {
   readonly records: readonly OutgoingRecord[];
 }
 
-/** How a submitted request ended. `merged`: it went out together with other requests. */
-export type CoalescedOutcome = { readonly ok: true; readonly merged: boolean } | { readonly ok: false; readonly error: unknown; readonly merged: boolean };
+/**
+ * How a submitted call ended: every record written (`{}`), the call failed as a whole (`error`), or
+ * its records were sent one by one after a permanent failure (`recordErrors`: one entry per record,
+ * topics in the order given, `undefined` for a record that was written).
+ */
+export interface CoalescedOutcome {
+  readonly error?: unknown;
+  readonly recordErrors?: readonly unknown[];
+}
 
-/** A submitted request: its outcome, and `cancel` to withdraw it while it still waits. */
+/** A submitted call: its outcome, and `cancel` for a caller that stops waiting. */
 export interface CoalescedSend {
-  /** Settles once the request (alone or merged) was sent and answered; never rejects. */
+  /** Settles once the call's records were sent and answered; never rejects. */
   readonly outcome: Promise<CoalescedOutcome>;
   /**
-   * The caller stops waiting (timeout, abort). A request that has not gone out yet is withdrawn (its
-   * outcome then reports `reason`); once every caller of a request in flight has stopped waiting, its
-   * slot is freed, so a broker that never answers cannot hold the slots for good.
+   * The caller stops waiting (timeout, abort). A call that has not gone out yet is withdrawn (its
+   * outcome then reports `reason`) and is not re-sent after a failure; once every caller of a request
+   * in flight has stopped waiting, its slot is freed, so a broker that never answers cannot hold the
+   * slots for good.
    */
   cancel(reason: unknown): void;
 }
@@ -32,19 +45,23 @@ export interface CoalescedSend {
 export interface ProduceCoalescerOptions {
   /** Sends one (possibly merged) request. */
   readonly send: (topicRecords: readonly TopicRecords[]) => Promise<void>;
-  /** Requests in flight at once; submissions beyond wait and are merged. */
+  /** Requests in flight at once; calls beyond wait and are merged. */
   readonly maxInFlight: number;
-  /** Upper bound of a merged request's estimated size; a single larger request still goes alone. */
+  /** Upper bound of a merged request's estimated size; a single larger call still goes alone. */
   readonly maxBytes: number;
+  /** Whether a failure is permanent, so that splitting the request can tell the culprits apart. */
+  readonly isolate: (error: unknown) => boolean;
+  /** Called before a call's records are sent one by one. */
+  readonly onIsolate?: (error: unknown, records: number) => void;
 }
 
 /** See the module comment. */
 export interface ProduceCoalescer {
-  /** Queues a request; its size is estimated (with {@link estimateRecordBytes}) only if it has to wait. */
+  /** Queues a call; its size is estimated only if it has to wait. */
   submit(topicRecords: readonly TopicRecords[]): CoalescedSend;
 }
 
-interface Waiting {
+interface Call {
   readonly topicRecords: readonly TopicRecords[];
   /** Estimated size, computed when a merge needs it. */
   bytes: number | undefined;
@@ -53,40 +70,17 @@ interface Waiting {
   flight?: Flight;
 }
 
-/** A request in flight; it holds a slot until it settles or every caller stopped waiting. */
+/** A request in flight; it holds a slot until it is done or every caller stopped waiting. */
 interface Flight {
-  readonly batch: readonly Waiting[];
+  readonly calls: readonly Call[];
   holdsSlot: boolean;
 }
 
-/** Framing bytes a record adds beyond its key, value and headers (length varints, attributes, deltas). */
-const RECORD_OVERHEAD = 24;
-
-/**
- * A request's estimated size on the wire, what merging is bounded by: strings count one byte per
- * UTF-16 unit (exact for ASCII header values). An underestimate is safe: a merged request the broker
- * finds too large fails, and its parts are then sent alone (see the publisher).
- */
-export function estimateRecordBytes(records: readonly OutgoingRecord[]): number {
-  let bytes = 0;
-  for (const record of records) {
-    bytes += RECORD_OVERHEAD + (record.key?.length ?? 0) + (record.value?.length ?? 0);
-    const headers = record.headers;
-    for (const name in headers) {
-      const value = headers[name];
-      if (value === undefined) continue;
-      if (typeof value === 'string' || Buffer.isBuffer(value)) bytes += 2 + name.length + value.length;
-      else for (const item of value) bytes += 2 + name.length + item.length;
-    }
-  }
-  return bytes;
-}
-
-function merge(batch: readonly Waiting[]): readonly TopicRecords[] {
-  if (batch.length === 1) return batch[0]!.topicRecords;
+function merge(calls: readonly Call[]): readonly TopicRecords[] {
+  if (calls.length === 1) return calls[0]!.topicRecords;
   const byTopic = new Map<string, OutgoingRecord[]>();
-  for (const waiting of batch) {
-    for (const { topic, records } of waiting.topicRecords) {
+  for (const call of calls) {
+    for (const { topic, records } of call.topicRecords) {
       const list = byTopic.get(topic);
       if (list === undefined) byTopic.set(topic, [...records]);
       else for (const record of records) list.push(record);
@@ -95,10 +89,21 @@ function merge(batch: readonly Waiting[]): readonly TopicRecords[] {
   return [...byTopic].map(([topic, records]) => ({ topic, records }));
 }
 
-/** Creates a coalescer; see the module comment. Order is kept: merged records go in submission order. */
+const recordCount = (call: Call): number => call.topicRecords.reduce((n, t) => n + t.records.length, 0);
+
+/** Creates a coalescer; see the module comment. Merged records go in submission order. */
 export function createProduceCoalescer(options: ProduceCoalescerOptions): ProduceCoalescer {
-  const queue: Waiting[] = [];
+  const queue: Call[] = [];
   let inFlight = 0;
+
+  const sizeOf = (call: Call): number => {
+    if (call.bytes === undefined) {
+      let bytes = 0;
+      for (const { records } of call.topicRecords) bytes += estimateRecordBytes(records);
+      call.bytes = bytes;
+    }
+    return call.bytes;
+  };
 
   const freeSlot = (flight: Flight): void => {
     if (!flight.holdsSlot) return;
@@ -107,45 +112,79 @@ export function createProduceCoalescer(options: ProduceCoalescerOptions): Produc
     pump();
   };
 
-  const sizeOf = (waiting: Waiting): number => {
-    if (waiting.bytes === undefined) {
-      let bytes = 0;
-      for (const { records } of waiting.topicRecords) bytes += estimateRecordBytes(records);
-      waiting.bytes = bytes;
+  /** Sends `topicRecords`; the error, or undefined when it was written. */
+  const attempt = async (topicRecords: readonly TopicRecords[]): Promise<unknown> => {
+    try {
+      await options.send(topicRecords);
+      return undefined;
+    } catch (error) {
+      // a send that throws `undefined` still counts as failed
+      return error ?? new Error('the send failed without an error');
     }
-    return waiting.bytes;
+  };
+
+  /** A call's records one by one, in order, after its request failed for good. */
+  const isolateRecords = async (call: Call, error: unknown): Promise<void> => {
+    const count = recordCount(call);
+    if (count === 1) return call.settle({ error });
+    options.onIsolate?.(error, count);
+    const recordErrors: unknown[] = [];
+    for (const { topic, records } of call.topicRecords) {
+      for (const record of records) {
+        // a caller that gave up is told nothing more, so its remaining records are not sent
+        recordErrors.push(call.state === 'cancelled' ? error : await attempt([{ topic, records: [record] }]));
+      }
+    }
+    call.settle({ recordErrors });
+  };
+
+  const fly = async (flight: Flight): Promise<void> => {
+    const { calls } = flight;
+    const error = await attempt(merge(calls));
+    if (error === undefined) {
+      for (const call of calls) call.settle({});
+      return;
+    }
+    if (!options.isolate(error)) {
+      for (const call of calls) call.settle({ error });
+      return;
+    }
+    if (calls.length === 1) return isolateRecords(calls[0]!, error);
+    // a merged request failed for good: the culprit may be any call's record, so each call goes alone
+    for (const call of calls) {
+      if (call.state === 'cancelled') {
+        call.settle({ error });
+        continue;
+      }
+      const alone = await attempt(call.topicRecords);
+      if (alone === undefined) call.settle({});
+      else if (options.isolate(alone)) await isolateRecords(call, alone);
+      else call.settle({ error: alone });
+    }
   };
 
   const pump = (): void => {
     while (inFlight < options.maxInFlight && queue.length > 0) {
-      const batch = [queue.shift()!];
-      // a request that goes out alone is never measured
-      let bytes = queue.length > 0 ? sizeOf(batch[0]!) : 0;
+      const calls = [queue.shift()!];
+      // a call that goes out alone is never measured
+      let bytes = queue.length > 0 ? sizeOf(calls[0]!) : 0;
       while (queue.length > 0 && bytes + sizeOf(queue[0]!) <= options.maxBytes) {
         const next = queue.shift()!;
         bytes += sizeOf(next);
-        batch.push(next);
+        calls.push(next);
       }
-      const flight: Flight = { batch, holdsSlot: true };
-      for (const waiting of batch) {
-        waiting.state = 'sent';
-        waiting.flight = flight;
+      const flight: Flight = { calls, holdsSlot: true };
+      for (const call of calls) {
+        call.state = 'sent';
+        call.flight = flight;
       }
-      const merged = batch.length > 1;
       inFlight++;
-      // a send that throws instead of rejecting is reported the same way
-      Promise.resolve()
-        .then(() => options.send(merge(batch)))
-        .then(
-          () => {
-            for (const waiting of batch) waiting.settle({ ok: true, merged });
-          },
-          (error: unknown) => {
-            for (const waiting of batch) waiting.settle({ ok: false, error, merged });
-          },
-        )
-        .finally(() => freeSlot(flight))
-        .catch(() => undefined);
+      void fly(flight)
+        .catch((error: unknown) => {
+          // defensive: fly settles every call itself; this only keeps a bug from hanging them
+          for (const call of calls) call.settle({ error });
+        })
+        .finally(() => freeSlot(flight));
     }
   };
 
@@ -155,20 +194,21 @@ export function createProduceCoalescer(options: ProduceCoalescerOptions): Produc
       const outcome = new Promise<CoalescedOutcome>((resolve) => {
         settle = resolve;
       });
-      const waiting: Waiting = { topicRecords, bytes: undefined, settle, state: 'waiting' };
-      queue.push(waiting);
+      const call: Call = { topicRecords, bytes: undefined, settle, state: 'waiting' };
+      queue.push(call);
       pump();
       return {
         outcome,
         cancel(reason) {
-          if (waiting.state === 'waiting') {
-            waiting.state = 'cancelled';
-            queue.splice(queue.indexOf(waiting), 1);
-            settle({ ok: false, error: reason, merged: false });
-          } else if (waiting.state === 'sent') {
-            waiting.state = 'cancelled';
-            const flight = waiting.flight!;
-            if (flight.batch.every((w) => w.state === 'cancelled')) freeSlot(flight);
+          if (call.state === 'waiting') {
+            call.state = 'cancelled';
+            const index = queue.indexOf(call);
+            if (index !== -1) queue.splice(index, 1);
+            settle({ error: reason });
+          } else if (call.state === 'sent') {
+            call.state = 'cancelled';
+            const flight = call.flight!;
+            if (flight.calls.every((c) => c.state === 'cancelled')) freeSlot(flight);
           }
         },
       };
