@@ -75,6 +75,13 @@ export async function measureThroughput(group: string, name: string, role: Bench
   return { group, name, role, opsPerSec: (count / elapsedNs) * 1e9, unit, nsPerOp: elapsedNs / count, samples: count };
 }
 
+/** The median of `values` (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Prints a table of `results` with ratios to the floor and the best peer, and writes `bench/results/<name>.json`. */

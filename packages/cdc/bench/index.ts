@@ -16,7 +16,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reportResults, type BenchCaseResult, type BenchRole } from '../../../scripts/bench-kit.js';
+import { median, reportResults, type BenchCaseResult, type BenchRole } from '../../../scripts/bench-kit.js';
 import { createCdcParser } from '../src/index.js';
 import { parseJsonText } from '../src/internal/json-text.js';
 
@@ -98,12 +98,6 @@ function sample(testCase: Case): number {
   }
   const elapsedNs = Number(process.hrtime.bigint() - start);
   return ((PASSES * testCase.messages.length) / elapsedNs) * 1e9;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function main(): void {

@@ -23,7 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { createEnvelope, type Envelope } from '@iap/core';
 import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import { z } from 'zod';
-import { measureMicro, reportResults, type BenchCaseResult } from '../../../scripts/bench-kit.js';
+import { measureMicro, median, reportResults, type BenchCaseResult } from '../../../scripts/bench-kit.js';
 import { kafkaBrokers, probeKafka } from '../../../scripts/testing/probe.mjs';
 import { createConsumer, createKafkaPublisher, decodeKafkaRecord, encodeKafkaRecord, ensureTopics, murmur2, type OutgoingRecord } from '../src/index.js';
 import { createKafkaJsTransport } from '../src/kafkajs.js';
@@ -234,10 +234,9 @@ for (let round = 0; round < 3; round++) {
   const order_ = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const);
   for (const name of order_) concurrentNs[name].push(await concurrently(name === 'ours' ? oursSingle : rawSingle));
 }
-const medianNs = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const concurrentGroup = `publish ${SINGLES} events, one per call, ${CALLERS} callers at once`;
-results.push(throughput(concurrentGroup, 'createKafkaPublisher().publish([event]) (calls merged while requests are in flight)', 'ours', SINGLES, medianNs(concurrentNs.ours)));
-results.push(throughput(concurrentGroup, 'kafkajs producer.send of the same record per call, pre-encoded', 'floor', SINGLES, medianNs(concurrentNs.raw)));
+results.push(throughput(concurrentGroup, 'createKafkaPublisher().publish([event]) (calls merged while requests are in flight)', 'ours', SINGLES, median(concurrentNs.ours)));
+results.push(throughput(concurrentGroup, 'kafkajs producer.send of the same record per call, pre-encoded', 'floor', SINGLES, median(concurrentNs.raw)));
 notes.push(`${concurrentGroup}: rounds ours ${concurrentNs.ours.map((ns) => `${((SINGLES / ns) * 1e6).toFixed(1)}k/s`).join(' / ')}, kafkajs send ${concurrentNs.raw.map((ns) => `${((SINGLES / ns) * 1e6).toFixed(1)}k/s`).join(' / ')}`);
 await concurrentPublisher.close();
 await rawProducer.disconnect();

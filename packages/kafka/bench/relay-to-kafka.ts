@@ -27,7 +27,7 @@ import { createEnvelope, type Envelope, type Publisher } from '@iap/core';
 import { createOutbox, createRelay, migrate, type MessagingDatabase, type Outbox } from '@iap/messaging';
 import { createPostgresDatabase } from '@iap/messaging/postgres';
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
-import { reportResults, type BenchCaseResult } from '../../../scripts/bench-kit.js';
+import { median, reportResults, type BenchCaseResult } from '../../../scripts/bench-kit.js';
 import { requireKafka, requirePostgres } from '../../../scripts/testing/services.js';
 import { createKafkaPublisher, encodeKafkaRecord, } from '../src/index.js';
 import { createKafkaJsTransport } from '../src/kafkajs.js';
@@ -149,7 +149,6 @@ async function rawSendBatch(producer: Producer, topic: string, batchSize: number
 }
 
 const rate = (ns: number): number => (COUNT / ns) * 1e9;
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmtMs = (ns: number): string => `${(ns / 1e6).toFixed(0)} ms wall`;
 const k = (n: number): string => `${(n / 1000).toFixed(1)}k/s`;
 

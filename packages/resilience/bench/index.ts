@@ -18,7 +18,7 @@
  */
 import { ConsecutiveBreaker, ExponentialBackoff, SamplingBreaker, circuitBreaker, handleAll, retry as cockatielRetry, wrap } from 'cockatiel';
 import CircuitBreaker from 'opossum';
-import { measureThroughput, reportResults, type BenchCaseResult, type BenchRole } from '../../../scripts/bench-kit.js';
+import { measureThroughput, median, reportResults, type BenchCaseResult, type BenchRole } from '../../../scripts/bench-kit.js';
 import { createCircuitBreaker, createRetry, pipeline, type CircuitBreaker as IapCircuitBreaker } from '../src/index.js';
 
 const ROUNDS = Number(process.env.IAP_BENCH_ROUNDS ?? 25);
@@ -145,12 +145,6 @@ async function opossumFailurePath(): Promise<BenchCaseResult[]> {
 }
 
 // ----------------------------------------------------------------------------- run
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** Medians per case name, filled by {@link mergeRounds}. */
 const medians = new Map<string, number>();

@@ -9,6 +9,7 @@
  */
 import { hash } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { median } from '../../../scripts/bench-kit.js';
 import { createWebhookSigner, createWebhookVerifier, standardWebhooks } from '../src/index.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -75,7 +76,6 @@ function nsPerOp(fn: () => void): number {
   for (let i = 0; i < count; i++) fn();
   return Number(process.hrtime.bigint() - start) / count;
 }
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rounds = { sdk: [] as number[], ours: [] as number[], minimal: [] as number[] };
 for (let round = 0; round < 5; round++) {
   rounds.sdk.push(nsPerOp(() => (sink = sdk.verify(text, headers, { jsonParse: false }))));
