@@ -13,7 +13,7 @@ import {
   type Publisher,
   type Telemetry,
 } from '@iap/core';
-import { createProduceCoalescer, type CoalescedOutcome, type TopicRecords } from './internal/produce-coalescer.js';
+import { createProduceCoalescer, type CoalescedOutcome, type CoalescedSend, type TopicRecords } from './internal/produce-coalescer.js';
 import { withTimeout } from './internal/with-timeout.js';
 import type { OutgoingRecord } from './kafka-record.js';
 import { createJavaCompatiblePartitioner, type Partitioner } from './partitioner.js';
@@ -193,11 +193,14 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
       config.logger.warn({ code: toIapError(error, ErrorCode.BROKER).code, messages: records }, 'kafka batch failed for a reason that is not retryable; sending its messages one by one to isolate the failure'),
   });
 
-  /** Waits for `sent` within publishTimeoutMs (and the caller's signal); `onGiveUp` runs when it stops waiting. */
-  const awaitAcknowledgement = async <T>(sent: Promise<T>, signal: AbortSignal | undefined, onGiveUp?: (reason: unknown) => void): Promise<T> => {
+  /**
+   * Waits for a submitted call's outcome within publishTimeoutMs (and the caller's signal); a caller
+   * that stops waiting cancels it (withdrawn if still queued). Timeout and abort come back as errors.
+   */
+  const awaitOutcome = async (submitted: CoalescedSend, signal: AbortSignal | undefined): Promise<CoalescedOutcome> => {
     const started = clock.now();
     try {
-      return await withTimeout(sent, {
+      return await withTimeout(submitted.outcome, {
         timeoutMs: config.publishTimeoutMs,
         clock,
         signal,
@@ -205,8 +208,8 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
         abortError: () => new IapError(ErrorCode.ABORTED, 'publish aborted before Kafka acknowledged', { retryable: true, cause: signal?.reason }),
       });
     } catch (error) {
-      onGiveUp?.(error);
-      throw error;
+      submitted.cancel(error);
+      return { error };
     } finally {
       telemetry.histogram?.('iap.kafka.publisher.send.duration_ms', clock.now() - started);
     }
@@ -263,35 +266,22 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
       markAll((i) => failure(messages[i]!.id, e, e.retryable, `the producer could not connect (${e.message})`));
       return;
     }
-    const submitted = coalescer.submit(groups);
-    let outcome: CoalescedOutcome;
-    try {
-      outcome = await awaitAcknowledgement(submitted.outcome, signal, (reason) => submitted.cancel(reason));
-    } catch (thrown) {
-      outcome = { error: thrown };
-    }
-    if (outcome.recordErrors !== undefined) {
-      // sent one by one after a permanent failure: a result per record, in the order submitted
-      let k = 0;
-      for (const g of groups) {
-        for (const index of g.indexes) {
-          const recordError = outcome.recordErrors[k++];
-          const id = messages[index]!.id;
-          if (recordError === undefined) results[index] = { id, ok: true };
-          else {
-            const e = toIapError(recordError, ErrorCode.BROKER);
-            results[index] = failure(id, e, e.retryable, e.message);
-          }
+    const outcome = await awaitOutcome(coalescer.submit(groups), signal);
+    // a result per record: from `recordErrors` when the call was sent one record at a time after a
+    // permanent failure (in the order submitted), otherwise the call's one outcome
+    const callError = outcome.recordErrors === undefined && outcome.error !== undefined ? toIapError(outcome.error, ErrorCode.BROKER) : undefined;
+    let k = 0;
+    for (const g of groups) {
+      for (const index of g.indexes) {
+        const error: unknown = outcome.recordErrors === undefined ? callError : outcome.recordErrors[k++];
+        const id = messages[index]!.id;
+        if (error === undefined) results[index] = { id, ok: true };
+        else {
+          const e = toIapError(error, ErrorCode.BROKER);
+          results[index] = failure(id, e, e.retryable, e.message);
         }
       }
-      return;
     }
-    if (outcome.error === undefined) {
-      markAll((i) => ({ id: messages[i]!.id, ok: true }));
-      return;
-    }
-    const e = toIapError(outcome.error, ErrorCode.BROKER);
-    markAll((i) => failure(messages[i]!.id, e, e.retryable, e.message));
   };
 
   return {

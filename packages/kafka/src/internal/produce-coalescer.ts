@@ -138,28 +138,19 @@ export function createProduceCoalescer(options: ProduceCoalescerOptions): Produc
     call.settle({ recordErrors });
   };
 
-  const fly = async (flight: Flight): Promise<void> => {
-    const { calls } = flight;
+  const fly = async ({ calls }: Flight): Promise<void> => {
     const error = await attempt(merge(calls));
-    if (error === undefined) {
-      for (const call of calls) call.settle({});
-      return;
-    }
-    if (!options.isolate(error)) {
-      for (const call of calls) call.settle({ error });
-      return;
-    }
-    if (calls.length === 1) return isolateRecords(calls[0]!, error);
-    // a merged request failed for good: the culprit may be any call's record, so each call goes alone
     for (const call of calls) {
-      if (call.state === 'cancelled') {
-        call.settle({ error });
-        continue;
+      if (error === undefined) call.settle({});
+      else if (!options.isolate(error) || call.state === 'cancelled') call.settle({ error });
+      else {
+        // failed for good: the culprit may be any call's record, so a merged request is sent again
+        // call by call, and a call that still fails is split record by record
+        const alone = calls.length === 1 ? error : await attempt(call.topicRecords);
+        if (alone === undefined) call.settle({});
+        else if (options.isolate(alone)) await isolateRecords(call, alone);
+        else call.settle({ error: alone });
       }
-      const alone = await attempt(call.topicRecords);
-      if (alone === undefined) call.settle({});
-      else if (options.isolate(alone)) await isolateRecords(call, alone);
-      else call.settle({ error: alone });
     }
   };
 
@@ -181,7 +172,7 @@ export function createProduceCoalescer(options: ProduceCoalescerOptions): Produc
       inFlight++;
       void fly(flight)
         .catch((error: unknown) => {
-          // defensive: fly settles every call itself; this only keeps a bug from hanging them
+          // fly settles every call itself; this covers a throwing onIsolate (e.g. a logger), so no call hangs
           for (const call of calls) call.settle({ error });
         })
         .finally(() => freeSlot(flight));
