@@ -13,7 +13,8 @@ describe('migrations', () => {
       expect(migration.name.length).toBeGreaterThan(0);
       for (const statement of migration.statements(names)) {
         expect(statement).not.toMatch(/"public"|iap_/);
-        expect(statement).not.toContain(';');
+        // one statement each (a function body's own statements sit inside its dollar quotes)
+        expect(statement.replace(/\$iap\$[\s\S]*?\$iap\$/g, '')).not.toContain(';');
       }
     });
   });

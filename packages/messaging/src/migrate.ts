@@ -32,7 +32,7 @@ export interface MigrationResult {
  * @example
  * ```ts
  * const db = await createPgliteDatabase({ dataDir: './.data/outbox' });
- * await migrate(db, { schema: 'messaging' }); // { applied: [1, 2], version: 2 } the first time
+ * await migrate(db, { schema: 'messaging' }); // { applied: [1, 2, 3], version: 3 } the first time
  * ```
  */
 export async function migrate(db: MessagingDatabase, options: MessagingTablesOptions = {}): Promise<MigrationResult> {

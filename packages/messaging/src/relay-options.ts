@@ -66,7 +66,7 @@ export interface RelayOptions {
    * @defaultValue `5`
    */
   crashLoopThreshold?: number;
-  /** Identifies this relay in the `claimed_by` column and in logs. @defaultValue `relay-<pid>-<random>` */
+  /** Identifies this relay in its leases' `claimed_by` column and in logs. @defaultValue `relay-<pid>-<random>` */
   relayId?: string;
   /** Wake up on PostgreSQL NOTIFY from enqueues in other processes (when the database supports it). @defaultValue `true` */
   listen?: boolean;

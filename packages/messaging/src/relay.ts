@@ -44,7 +44,7 @@ export interface RelayStopOptions {
  * ```
  */
 export interface Relay {
-  /** This relay's id (the `claimed_by` value). */
+  /** This relay's id (the `claimed_by` value of its leases). */
   readonly id: string;
   /** True between `start()` and `stop()`. */
   readonly running: boolean;
@@ -192,12 +192,11 @@ export function createRelay(options: RelayOptions): Relay {
 
     const abort = new AbortController();
     inFlightAborts.add(abort);
-    const ids = idArrayLiteral(batch.map((c) => c.ref.id));
     const claimedCount = batch.length;
     let renewTimer: TimerHandle | undefined;
     const renew = (): void => {
       renewTimer = clock.setTimeout(() => {
-        exec('renewing a lease', sql.renew, [ids, leaseToken, clock.now(), o.leaseMs])
+        exec('renewing a lease', sql.renew, [leaseToken, clock.now(), o.leaseMs])
           .then((renewed) => {
             if (renewed < claimedCount) o.logger.warn({ relay: o.relayId, renewed, claimed: claimedCount }, 'outbox lease partly lost while publishing');
           })
@@ -276,15 +275,9 @@ export function createRelay(options: RelayOptions): Relay {
       else if (outcome.failure) failed.push(outcome);
       else okIds.push(outcome.claimed.ref.id);
     }
+    // failures and releases first, under the batch's lease; the acknowledgement (or, without one,
+    // endLease) comes last and ends the lease
     let lost = 0;
-    if (okIds.length > 0) {
-      const acked =
-        o.outbox.keepPublishedForMs > 0
-          ? await exec('acknowledging published messages', sql.ackKeep, [idArrayLiteral(okIds), leaseToken, now])
-          : await exec('acknowledging published messages', sql.ackDelete, [idArrayLiteral(okIds), leaseToken]);
-      lost += okIds.length - acked;
-      observePublished(outcomes, now);
-    }
     if (failed.length > 0) {
       const recorded = await exec('recording failed publishes', sql.fail, [
         failed.map((f) => f.claimed.ref.id),
@@ -307,6 +300,14 @@ export function createRelay(options: RelayOptions): Relay {
     }
     let releasedCount = 0;
     if (released.length > 0) releasedCount = await exec('releasing claimed messages', sql.release, [idArrayLiteral(released), leaseToken]);
+    if (okIds.length > 0) {
+      const acked =
+        o.outbox.keepPublishedForMs > 0
+          ? await exec('acknowledging published messages', sql.ackKeep, [idArrayLiteral(okIds), leaseToken, now])
+          : await exec('acknowledging published messages', sql.ackDelete, [idArrayLiteral(okIds), leaseToken]);
+      lost += okIds.length - acked;
+      observePublished(outcomes, now);
+    } else await exec('ending a lease', sql.endLease, [leaseToken]);
     const dead = failed.filter((f) => f.failure!.dead).length;
     return { published: okIds.length, retried: failed.length - dead, dead, lost, released: releasedCount };
   }
@@ -321,6 +322,8 @@ export function createRelay(options: RelayOptions): Relay {
 
   const EMPTY_RESULT: RelayBatchResult = { claimed: 0, published: 0, retried: 0, deadLettered: 0, leaseLost: 0, released: 0 };
 
+  const isClaimedRow = (row: unknown): boolean => readString(row, 'id') !== undefined;
+
   /** Whether every message of the batch was published (its recording is one acknowledgement). */
   const allPublished = (batch: PublishedBatch): boolean => batch.outcomes.length === batch.claimed && batch.outcomes.every((outcome) => !outcome.failure && !outcome.release);
 
@@ -334,7 +337,8 @@ export function createRelay(options: RelayOptions): Relay {
     let rows: readonly unknown[];
     if (previous === undefined) {
       try {
-        rows = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows;
+        // without a claim, the function answers one row carrying only `acked`
+        rows = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows.filter(isClaimedRow);
       } catch (error) {
         throw storeFailed(`claiming a batch from ${o.outbox.names.outboxLabel}`, error);
       }
@@ -355,8 +359,7 @@ export function createRelay(options: RelayOptions): Relay {
       observePublished(previous.outcomes, started);
       const acked = readCount(result[0], 'acked');
       completeBatch(previous, { published: previous.claimed, retried: 0, dead: 0, lost: previous.claimed - acked, released: 0 });
-      // without a claim, the statement still answers one row carrying only `acked`
-      rows = result.filter((row) => readString(row, 'id') !== undefined);
+      rows = result.filter(isClaimedRow);
     }
     if (rows.length === 0) return undefined;
     const leaseToken = readString(rows[0], 'lease_token') ?? '0';

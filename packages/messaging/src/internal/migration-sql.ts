@@ -1,3 +1,4 @@
+import { claimFunctionSql } from './claim-function-sql.js';
 import type { TableNames } from './table-names.js';
 
 /** One versioned schema migration: its statements, run in order inside one transaction. */
@@ -63,6 +64,25 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
         result jsonb
       )`,
       `CREATE INDEX IF NOT EXISTS "${n.indexPrefix}idempotency_exp_idx" ON ${n.idempotency} (expires_at)`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'batch leases',
+    statements: (n: TableNames): readonly string[] => [
+      // a claim writes one lease row per batch instead of updating every claimed message row: a
+      // message row is written twice in its life (insert, delete) when nothing fails. Rows some
+      // older relay had leased become claimable (published again at worst, never lost).
+      `CREATE TABLE IF NOT EXISTS ${n.leases} (
+        token bigint PRIMARY KEY,
+        claimed_by text NOT NULL,
+        lease_until timestamptz NOT NULL,
+        ids bigint[] NOT NULL
+      ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000)`,
+      `ALTER TABLE ${n.outbox} DROP COLUMN IF EXISTS claimed_by, DROP COLUMN IF EXISTS lease_until, DROP COLUMN IF EXISTS lease_token`,
+      // rows are no longer updated while claimed: pages can be filled
+      `ALTER TABLE ${n.outbox} SET (fillfactor = 90)`,
+      claimFunctionSql(n),
     ],
   },
 ]);

@@ -13,6 +13,10 @@ export interface TableNames {
   /** Idempotency keys table (shared dedup store). */
   readonly idempotency: string;
   readonly migrations: string;
+  /** Batch leases of the relay (one row per claimed batch). */
+  readonly leases: string;
+  /** The relay's claim function. */
+  readonly claimFunction: string;
   readonly leaseSequence: string;
   /** Unquoted name of the leases sequence, qualified, as a string literal for nextval. */
   readonly leaseSequenceLiteral: string;
@@ -22,6 +26,8 @@ export interface TableNames {
   readonly channel: string;
   /** 32-bit namespace for advisory locks, derived from schema and prefix. */
   readonly lockNamespace: number;
+  /** Key of the transaction-scoped advisory lock that serialises the relays' claims. */
+  readonly claimLockKey: number;
   /** Human-readable qualified outbox table name for messages. */
   readonly outboxLabel: string;
   readonly inboxLabel: string;
@@ -73,11 +79,14 @@ export function resolveTableNames(options: MessagingTablesOptions = {}): TableNa
     inbox: q(`${tablePrefix}inbox`),
     idempotency: q(`${tablePrefix}idempotency_keys`),
     migrations: q(`${tablePrefix}migrations`),
+    leases: q(`${tablePrefix}outbox_leases`),
+    claimFunction: q(`${tablePrefix}outbox_claim`),
     leaseSequence: q(`${tablePrefix}outbox_lease_seq`),
     leaseSequenceLiteral: `'${q(`${tablePrefix}outbox_lease_seq`)}'`,
     indexPrefix: tablePrefix,
     channel: channelBase.length <= MAX_IDENTIFIER ? channelBase : `iap_outbox_${(hash32(channelBase) >>> 0).toString(16)}`,
     lockNamespace: hash32(`iap.messaging:${schema}.${tablePrefix}`),
+    claimLockKey: hash32(`iap.messaging.claim:${schema}.${tablePrefix}`),
     outboxLabel: `${schema}.${tablePrefix}outbox`,
     inboxLabel: `${schema}.${tablePrefix}inbox`,
     idempotencyLabel: `${schema}.${tablePrefix}idempotency_keys`,

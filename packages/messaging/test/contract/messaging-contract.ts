@@ -101,11 +101,11 @@ export function messagingContract(target: ContractTarget): void {
         const schema = randomSchema();
         schemas.push(schema);
         const results = await Promise.all([migrate(db, { schema }), migrate(db, { schema }), migrate(db, { schema })]);
-        expect(results.flatMap((r) => r.applied)).toEqual([1, 2]);
-        expect(results.every((r) => r.version === 2)).toBe(true);
+        expect(results.flatMap((r) => r.applied)).toEqual([1, 2, 3]);
+        expect(results.every((r) => r.version === 3)).toBe(true);
         expect((await migrate(db, { schema })).applied).toEqual([]);
         const rows = await db.query(`SELECT version FROM "${schema}".iap_migrations`);
-        expect(rows.rows).toHaveLength(2);
+        expect(rows.rows).toHaveLength(3);
       });
 
       it('honours the table prefix', async () => {
@@ -113,7 +113,7 @@ export function messagingContract(target: ContractTarget): void {
         schemas.push(schema);
         await migrate(db, { schema, tablePrefix: 'svc_' });
         const rows = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]);
-        expect(rows.rows.map((r) => (r as { table_name: string }).table_name)).toEqual(['svc_idempotency_keys', 'svc_inbox', 'svc_migrations', 'svc_outbox']);
+        expect(rows.rows.map((r) => (r as { table_name: string }).table_name)).toEqual(['svc_idempotency_keys', 'svc_inbox', 'svc_migrations', 'svc_outbox', 'svc_outbox_leases']);
       });
 
       it('refuses a schema newer than the package with MIGRATION_FAILED', async () => {
@@ -405,8 +405,9 @@ export function messagingContract(target: ContractTarget): void {
         r.on('error', (e) => errors.push(e.error.code));
         expect(await r.runOnce()).toMatchObject({ claimed: 1, released: 1, published: 0 });
         expect(errors).toEqual([ErrorCode.CLOSED]);
-        const row = (await db.query(`SELECT attempts, claimed_by, status FROM "${outbox.tables.schema}".iap_outbox`)).rows[0];
-        expect(row).toMatchObject({ attempts: 0, claimed_by: null, status: 'pending' });
+        const row = (await db.query(`SELECT attempts, unfinished_claims, status FROM "${outbox.tables.schema}".iap_outbox`)).rows[0];
+        expect(row).toMatchObject({ attempts: 0, unfinished_claims: 0, status: 'pending' });
+        expect((await db.query(`SELECT token FROM "${outbox.tables.schema}".iap_outbox_leases`)).rows).toEqual([]);
         publisher.unusable = false;
         expect((await r.runOnce()).published).toBe(1);
       });
@@ -494,6 +495,19 @@ export function messagingContract(target: ContractTarget): void {
         // only a's successor is claimed; the acknowledged rows are gone, not claimed a second time
         expect(rows.filter((row) => row.id !== null).map((row) => row.partition_key)).toEqual(['a']);
         expect((await outbox.stats(db)).pending).toBe(1);
+      });
+
+      it('never gives one row to two claims racing on separate connections (claims are serialised)', async () => {
+        const { outbox, schema } = await setup();
+        // 200 keys with one message each: every row is a claimable head, so racing claims want the same rows
+        await enqueue(outbox, Array.from({ length: 200 }, (_, i): [string, number] => [`k${i}`, 1]));
+        const sql = outboxInternals(outbox)!.sql;
+        const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => db.query(sql.claim, [T0, 40, `r${i}`, 60_000])));
+        const ids = claims.flatMap((claim) => (claim.rows as Array<{ id: string | null }>).map((row) => row.id).filter((id) => id !== null));
+        expect(ids).toHaveLength(200);
+        expect(new Set(ids).size).toBe(200);
+        const leases = (await db.query(`SELECT cardinality(ids) AS n FROM "${schema}".iap_outbox_leases`)).rows as Array<{ n: number }>;
+        expect(leases.map((lease) => lease.n).reduce((a, b) => a + b, 0)).toBe(200);
       });
 
       it('keeps published rows when asked, and purges them after keepPublishedForMs', async () => {
@@ -632,8 +646,9 @@ export function messagingContract(target: ContractTarget): void {
         await clock.advanceAsync(500);
         await stopping;
         expect(publisher.signals[0]!.aborted).toBe(true);
-        const row = (await db.query(`SELECT attempts, claimed_by, lease_until, status FROM "${outbox.tables.schema}".iap_outbox`)).rows[0];
-        expect(row).toMatchObject({ attempts: 0, claimed_by: null, lease_until: null, status: 'pending' });
+        const row = (await db.query(`SELECT attempts, unfinished_claims, status FROM "${outbox.tables.schema}".iap_outbox`)).rows[0];
+        expect(row).toMatchObject({ attempts: 0, unfinished_claims: 0, status: 'pending' });
+        expect((await db.query(`SELECT token FROM "${outbox.tables.schema}".iap_outbox_leases`)).rows).toEqual([]);
       });
     });
 
