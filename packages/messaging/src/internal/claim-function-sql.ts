@@ -9,13 +9,16 @@
  * statement): each claim sees the leases of every claim committed before it.
  *
  * Steps, in one transaction:
- * 1. the claim lock (taken first: the acknowledgement below must never hold a lease row while
- *    waiting for the lock, which a claimer taking that lease over could hold);
- * 2. with an acknowledgement: the previous batch's lease row is deleted, fenced by its token; only
+ * 1. with an acknowledgement: the previous batch's lease row is deleted, fenced by its token; only
  *    if it still existed are its rows deleted (or marked published). A relay that took the expired
- *    lease over deleted that row first, so a late acknowledgement changes nothing;
+ *    lease over deleted that row first, so a late acknowledgement changes nothing. This runs before
+ *    the lock, to keep the serialised part short;
+ * 2. the claim lock;
  * 3. leases that ran out (their holder crashed or hung) are taken back: each of their rows counts
- *    an attempt and an unfinished claim (crash-loop detection) and becomes claimable;
+ *    an attempt and an unfinished claim (crash-loop detection) and becomes claimable. A lease row
+ *    that another statement holds (an acknowledgement or failure record under way) is skipped, so
+ *    the lock holder never waits for a row lock: an acknowledgement holding its lease row while it
+ *    waits for the lock cannot deadlock with it;
  * 4. the oldest available head of each key that no lease holds, up to the batch size, is leased
  *    under a new fencing token and returned: attributes and data apart (see claimed-row.ts), the
  *    attempt number this claim makes, and `acked` (rows acknowledged in step 2). When nothing is
@@ -40,7 +43,6 @@ DECLARE
   v_ids bigint[];
   v_expired bigint[];
 BEGIN
-  PERFORM pg_advisory_xact_lock(${n.claimLockKey}::bigint);
   IF p_ack_token IS NOT NULL THEN
     DELETE FROM ${n.leases} l WHERE l.token = p_ack_token;
     IF FOUND THEN
@@ -53,7 +55,11 @@ BEGIN
       GET DIAGNOSTICS v_acked = ROW_COUNT;
     END IF;
   END IF;
-  WITH expired AS (DELETE FROM ${n.leases} l WHERE l.lease_until <= v_now RETURNING l.ids)
+  PERFORM pg_advisory_xact_lock(${n.claimLockKey}::bigint);
+  WITH expired AS (
+    DELETE FROM ${n.leases} l
+    WHERE l.token IN (SELECT x.token FROM ${n.leases} x WHERE x.lease_until <= v_now FOR UPDATE SKIP LOCKED)
+    RETURNING l.ids)
   SELECT array_agg(x.id) INTO v_expired FROM expired e, unnest(e.ids) AS x(id);
   IF v_expired IS NOT NULL THEN
     UPDATE ${n.outbox} o SET attempts = o.attempts + 1, unfinished_claims = o.unfinished_claims + 1
