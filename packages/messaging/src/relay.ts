@@ -10,7 +10,7 @@ import {
   type TimerHandle,
 } from '@iap/core';
 import { storeFailed } from './internal/database-error.js';
-import { compareRowIds, decodeClaimedRow, idArrayLiteral, toPublishMessage, type Claimed } from './internal/claimed-row.js';
+import { compareRowIds, decodeClaimedRow, idArrayLiteral, toPublishMessage, type Claimed, type ClaimedRow } from './internal/claimed-row.js';
 import { readCount, readString } from './internal/rows.js';
 import type { RelayBatchResult, RelayEvents } from './relay-events.js';
 import { resolveRelayOptions, type RelayOptions } from './relay-options.js';
@@ -162,11 +162,12 @@ export function createRelay(options: RelayOptions): Relay {
     return { claimed, failure: { error, dead: false, delayMs: decision.delayMs, reason: errorText(error) } };
   }
 
-  async function publishBatch(batch: readonly Claimed[], leaseToken: string): Promise<Outcome[]> {
+  async function publishBatch(batch: readonly ClaimedRow[], leaseToken: string): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
     const toPublish: Claimed[] = [];
     const messages: PublishMessage[] = [];
-    for (const claimed of batch) {
+    for (const claimedRow of batch) {
+      const { claimed } = claimedRow;
       if (claimed.unfinishedClaims > 0) {
         const dead = claimed.unfinishedClaims >= o.crashLoopThreshold;
         count('iap.outbox.relay.crash_loops', 1);
@@ -179,7 +180,7 @@ export function createRelay(options: RelayOptions): Relay {
       }
       let message: PublishMessage;
       try {
-        message = toPublishMessage(claimed);
+        message = toPublishMessage(claimedRow);
       } catch (cause) {
         const error = new IapError(ErrorCode.MESSAGE_DECODE, `the stored envelope of outbox row ${claimed.ref.id} is not a valid envelope (${toIapError(cause).message})`, { cause });
         outcomes.push({ claimed, failure: { error, dead: true, delayMs: 0, reason: errorText(error) } });
@@ -365,7 +366,8 @@ export function createRelay(options: RelayOptions): Relay {
     const leaseToken = readString(rows[0], 'lease_token') ?? '0';
     const batch = rows.map(decodeClaimedRow).sort(compareRowIds);
     count('iap.outbox.relay.claimed', batch.length);
-    const outcomes = stopRequested ? batch.map((claimed): Outcome => ({ claimed, release: true })) : await publishBatch(batch, leaseToken);
+    // outcomes keep only the rows' bookkeeping: the payloads are not held until the acknowledgement
+    const outcomes = stopRequested ? batch.map(({ claimed }): Outcome => ({ claimed, release: true })) : await publishBatch(batch, leaseToken);
     return { started, leaseToken, claimed: batch.length, outcomes };
   }
 

@@ -1,13 +1,13 @@
 import { createEnvelope, seededRandom, toCloudEvent } from '@iap/core';
 import { describe, expect, it } from 'vitest';
-import { compareRowIds, decodeClaimedRow, idArrayLiteral, toPublishMessage, type Claimed } from './claimed-row.js';
+import { compareRowIds, decodeClaimedRow, idArrayLiteral, toPublishMessage, type ClaimedRow } from './claimed-row.js';
 
-function claimedRow(columns: Record<string, unknown>): Claimed {
+function claimedRow(columns: Record<string, unknown>): ClaimedRow {
   return decodeClaimedRow({ id: '7', message_id: 'm-7', destination: 'orders', partition_key: 'k', attempts: 1, unfinished_claims: 0, created_at_ms: 1, lease_token: '3', headers: {}, ...columns });
 }
 
 /** Splits a stored CloudEvent as the claim does: attributes without data, and the data's JSON text. */
-function asClaimed(ce: Record<string, unknown>, dataJson = ce.data === undefined ? null : JSON.stringify(ce.data)): Claimed {
+function asClaimed(ce: Record<string, unknown>, dataJson = ce.data === undefined ? null : JSON.stringify(ce.data)): ClaimedRow {
   const { data: _data, ...attributes } = ce;
   return claimedRow({ envelope: attributes, data_json: dataJson });
 }
@@ -17,8 +17,8 @@ describe('compareRowIds', () => {
     const random = seededRandom(42);
     const ids = Array.from({ length: 2_000 }, () => String(BigInt(Math.floor(random() * 2 ** 53)) * BigInt(1 + Math.floor(random() * 1000))));
     ids.push('0', '9', '10', '99', '100', '9223372036854775807');
-    const rows = ids.map((id) => ({ ref: { id } }) as Claimed);
-    const sorted = [...rows].sort(compareRowIds).map((r) => r.ref.id);
+    const rows = ids.map((id) => ({ claimed: { ref: { id } } }) as ClaimedRow);
+    const sorted = [...rows].sort(compareRowIds).map((r) => r.claimed.ref.id);
     const expected = [...ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
     expect(sorted).toEqual(expected);
   });
@@ -63,7 +63,7 @@ describe('toPublishMessage', () => {
 
   it('keeps only string headers', () => {
     const envelope = createEnvelope({ type: 't', source: '/s', data: {} });
-    const claimed = decodeClaimedRow({ ...asClaimed(toCloudEvent(envelope)).raw, headers: '{"tenant":"acme","n":1}' });
+    const claimed = decodeClaimedRow({ ...asClaimed(toCloudEvent(envelope)).row, headers: '{"tenant":"acme","n":1}' });
     expect(toPublishMessage(claimed).headers).toEqual({ tenant: 'acme' });
   });
 });

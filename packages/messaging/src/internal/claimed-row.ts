@@ -9,18 +9,26 @@ import { fromCloudEvent, isJsonContentType, type Envelope, type PublishMessage }
 import type { RelayMessageRef } from '../relay-events.js';
 import { readCount, readNumber, readString } from './rows.js';
 
-/** A claimed row, decoded. */
+/**
+ * A claimed row's bookkeeping. It holds no payload: the relay keeps it until the batch's outcome is
+ * recorded, which for a published batch is the next claim's round trip.
+ */
 export interface Claimed {
   readonly ref: RelayMessageRef;
   readonly unfinishedClaims: number;
   readonly createdAtMs: number;
-  readonly raw: Record<string, unknown>;
+}
+
+/** A claimed row as the claim returned it, and its bookkeeping. */
+export interface ClaimedRow {
+  readonly claimed: Claimed;
+  readonly row: Record<string, unknown>;
 }
 
 /** Reads the bookkeeping columns of a claimed row; the envelope is decoded later, per message. */
-export function decodeClaimedRow(row: unknown): Claimed {
+export function decodeClaimedRow(row: unknown): ClaimedRow {
   const raw = row as Record<string, unknown>;
-  return {
+  const claimed: Claimed = {
     ref: {
       id: readString(raw, 'id') ?? '',
       messageId: readString(raw, 'message_id') ?? '',
@@ -30,17 +38,17 @@ export function decodeClaimedRow(row: unknown): Claimed {
     },
     unfinishedClaims: readCount(raw, 'unfinished_claims'),
     createdAtMs: readNumber(raw, 'created_at_ms') ?? 0,
-    raw,
   };
+  return { claimed, row: raw };
 }
 
 /**
  * Orders claimed rows by id. Ids are non-negative bigints as decimal text without leading zeros, so
  * a shorter text is a smaller number and equal lengths compare as strings (no BigInt per comparison).
  */
-export function compareRowIds(a: Claimed, b: Claimed): number {
-  const x = a.ref.id;
-  const y = b.ref.id;
+export function compareRowIds(a: ClaimedRow, b: ClaimedRow): number {
+  const x = a.claimed.ref.id;
+  const y = b.claimed.ref.id;
   if (x.length !== y.length) return x.length - y.length;
   return x < y ? -1 : x > y ? 1 : 0;
 }
@@ -79,8 +87,7 @@ function parseColumn(value: unknown): unknown {
  * @throws ValidationError (or a SyntaxError for unparsable JSON) when the stored envelope is not
  *   valid; the relay dead-letters such a row with code `MESSAGE_DECODE`.
  */
-export function toPublishMessage(claimed: Claimed): PublishMessage {
-  const raw = claimed.raw;
+export function toPublishMessage({ claimed, row: raw }: ClaimedRow): PublishMessage {
   const stored = parseColumn(raw.envelope);
   const dataJson = typeof raw.data_json === 'string' ? raw.data_json : undefined;
   // validates every attribute; data is absent here
@@ -97,18 +104,15 @@ export function toPublishMessage(claimed: Claimed): PublishMessage {
       envelope = fromCloudEvent({ ...record, data: JSON.parse(dataJson) as unknown });
     }
   }
-  const headerValue = parseColumn(raw.headers);
-  const headers: Record<string, string> = {};
+  // the claim answers NULL for no headers (the usual case): one shared empty object then
+  const headerValue = raw.headers === null || raw.headers === undefined ? undefined : parseColumn(raw.headers);
+  let headers: Readonly<Record<string, string>> = NO_HEADERS;
   if (typeof headerValue === 'object' && headerValue !== null) {
-    for (const [name, value] of Object.entries(headerValue as Record<string, unknown>)) if (typeof value === 'string') headers[name] = value;
+    const own: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headerValue as Record<string, unknown>)) if (typeof value === 'string') own[name] = value;
+    headers = own;
   }
-  const partitionKey = claimed.ref.partitionKey;
-  return {
-    id: claimed.ref.messageId,
-    destination: claimed.ref.destination,
-    ...(partitionKey === undefined ? {} : { partitionKey }),
-    headers,
-    envelope,
-    ...(passOn === undefined ? {} : { dataJson: passOn }),
-  };
+  return { id: claimed.ref.messageId, destination: claimed.ref.destination, partitionKey: claimed.ref.partitionKey, headers, envelope, dataJson: passOn };
 }
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
