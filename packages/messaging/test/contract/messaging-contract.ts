@@ -17,7 +17,9 @@ import {
   type RelayEvents,
   type RelayOptions,
 } from '../../src/index.js';
+import { MIGRATIONS } from '../../src/internal/migration-sql.js';
 import { outboxInternals } from '../../src/internal/outbox-internals.js';
+import { resolveTableNames } from '../../src/internal/table-names.js';
 import { dropSchema, randomSchema } from '../support/databases.js';
 import { TestPublisher } from '../support/test-publisher.js';
 import { createLatch, waitFor } from '../support/wait-for.js';
@@ -114,6 +116,32 @@ export function messagingContract(target: ContractTarget): void {
         await migrate(db, { schema, tablePrefix: 'svc_' });
         const rows = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]);
         expect(rows.rows.map((r) => (r as { table_name: string }).table_name)).toEqual(['svc_idempotency_keys', 'svc_inbox', 'svc_migrations', 'svc_outbox', 'svc_outbox_leases']);
+      });
+
+      it('upgrades a version 2 schema whose rows an older relay had leased: they become claimable, none is lost', async () => {
+        const schema = randomSchema();
+        schemas.push(schema);
+        const names = resolveTableNames({ schema });
+        // the schema as version 2 left it, with one row leased by a relay of that version
+        await db.transaction(async (tx) => {
+          await tx.query(`CREATE SCHEMA "${schema}"`);
+          await tx.query(`CREATE TABLE ${names.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+          for (const migration of MIGRATIONS.filter((m) => m.version <= 2)) {
+            for (const statement of migration.statements(names)) await tx.query(statement);
+            await tx.query(`INSERT INTO ${names.migrations} (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+          }
+        });
+        const outbox = createOutbox({ schema, clock: new ManualClock(T0) });
+        await enqueue(outbox, [['a', 1], ['a', 2], ['b', 1]]);
+        await db.query(`UPDATE ${names.outbox} SET claimed_by = 'old-relay', lease_until = now() + interval '1 hour', lease_token = 1, attempts = 1 WHERE id = (SELECT min(id) FROM ${names.outbox})`);
+        expect((await migrate(db, { schema })).applied).toEqual([3]);
+        const publisher = new TestPublisher();
+        const relay = createRelay({ database: db, outbox, publisher, clock: new ManualClock(T0), random: seededRandom(7), listen: false, metricsIntervalMs: 0 });
+        relays.push(relay);
+        await drain(relay);
+        expect(publisher.sequence('a')).toEqual([1, 2]);
+        expect(publisher.sequence('b')).toEqual([1]);
+        expect((await outbox.stats(db)).pending).toBe(0);
       });
 
       it('refuses a schema newer than the package with MIGRATION_FAILED', async () => {
