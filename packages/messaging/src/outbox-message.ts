@@ -64,7 +64,7 @@ export interface DeadLetter {
 export interface OutboxStats {
   /** Messages waiting to be published (including those in flight and in backoff). */
   readonly pending: number;
-  /** Pending messages currently leased by a relay. */
+  /** Messages held by unexpired relay leases: claimed and not yet recorded as published, failed or released. */
   readonly inFlight: number;
   /** Age of the oldest pending message in ms; `0` when none is pending. */
   readonly oldestPendingAgeMs: number;

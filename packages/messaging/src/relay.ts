@@ -199,7 +199,7 @@ export function createRelay(options: RelayOptions): Relay {
       renewTimer = clock.setTimeout(() => {
         exec('renewing a lease', sql.renew, [leaseToken, clock.now(), o.leaseMs])
           .then((renewed) => {
-            if (renewed < claimedCount) o.logger.warn({ relay: o.relayId, renewed, claimed: claimedCount }, 'outbox lease partly lost while publishing');
+            if (renewed < claimedCount) o.logger.warn({ relay: o.relayId, renewed, claimed: claimedCount }, 'outbox lease lost while publishing (it ran out and another relay took it over)');
           })
           .catch((error: unknown) => o.logger.warn({ relay: o.relayId, error: toIapError(error).toJSON() }, 'renewing the outbox lease failed'));
         renew();
@@ -276,9 +276,20 @@ export function createRelay(options: RelayOptions): Relay {
       else if (outcome.failure) failed.push(outcome);
       else okIds.push(outcome.claimed.ref.id);
     }
-    // failures and releases first, under the batch's lease; the acknowledgement (or, without one,
-    // endLease) comes last and ends the lease
+    // each statement is fenced by the batch's lease. A fully published batch is acknowledged and its
+    // lease ended in one statement; otherwise each statement removes its rows from the lease
+    // (published first, so a later failure cannot cost them a second publish), and endLease follows
+    const whole = failed.length === 0 && released.length === 0;
+    const keep = o.outbox.keepPublishedForMs > 0;
     let lost = 0;
+    if (okIds.length > 0) {
+      const ids = idArrayLiteral(okIds);
+      const acked = whole
+        ? await exec('acknowledging published messages', keep ? sql.ackKeep : sql.ackDelete, keep ? [ids, leaseToken, now] : [ids, leaseToken])
+        : await exec('acknowledging published messages', keep ? sql.ackKeepPart : sql.ackDeletePart, keep ? [ids, leaseToken, now] : [ids, leaseToken]);
+      lost += okIds.length - acked;
+      observePublished(outcomes, now);
+    }
     if (failed.length > 0) {
       const recorded = await exec('recording failed publishes', sql.fail, [
         failed.map((f) => f.claimed.ref.id),
@@ -301,14 +312,7 @@ export function createRelay(options: RelayOptions): Relay {
     }
     let releasedCount = 0;
     if (released.length > 0) releasedCount = await exec('releasing claimed messages', sql.release, [idArrayLiteral(released), leaseToken]);
-    if (okIds.length > 0) {
-      const acked =
-        o.outbox.keepPublishedForMs > 0
-          ? await exec('acknowledging published messages', sql.ackKeep, [idArrayLiteral(okIds), leaseToken, now])
-          : await exec('acknowledging published messages', sql.ackDelete, [idArrayLiteral(okIds), leaseToken]);
-      lost += okIds.length - acked;
-      observePublished(outcomes, now);
-    } else await exec('ending a lease', sql.endLease, [leaseToken]);
+    if (!whole || okIds.length === 0) await exec('ending a lease', sql.endLease, [leaseToken]);
     const dead = failed.filter((f) => f.failure!.dead).length;
     return { published: okIds.length, retried: failed.length - dead, dead, lost, released: releasedCount };
   }

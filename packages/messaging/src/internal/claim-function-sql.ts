@@ -6,7 +6,12 @@
  * Without a write to the message rows, two claims racing for the same rows would not conflict, so
  * claims are serialised by a transaction-scoped advisory lock, and every statement after the lock
  * reads a snapshot taken after it (in READ COMMITTED a volatile function takes a new snapshot per
- * statement): each claim sees the leases of every claim committed before it.
+ * statement): each claim sees the leases of every claim committed before it. Under REPEATABLE READ or
+ * SERIALIZABLE every statement would read the call's first snapshot, so the function refuses to run
+ * there (SQLSTATE 55000) instead of claiming rows twice.
+ *
+ * The function is created by migration 3: never edit it once released. A change is a new migration
+ * that replaces it (`CREATE OR REPLACE FUNCTION`), so databases already migrated receive it too.
  *
  * Steps, in one transaction:
  * 1. with an acknowledgement: the previous batch's lease row is deleted, fenced by its token; only
@@ -15,7 +20,8 @@
  *    the lock, to keep the serialised part short;
  * 2. the claim lock;
  * 3. leases that ran out (their holder crashed or hung) are taken back: each of their rows counts
- *    an attempt and an unfinished claim (crash-loop detection) and becomes claimable. A lease row
+ *    an attempt and an unfinished claim (crash-loop detection) and becomes claimable (a lease holds
+ *    only the rows whose outcome was not recorded yet: recording one removes it). A lease row
  *    that another statement holds (an acknowledgement or failure record under way) is skipped, so
  *    the lock holder never waits for a row lock: an acknowledgement holding its lease row while it
  *    waits for the lock cannot deadlock with it;
@@ -44,6 +50,10 @@ DECLARE
   v_ids bigint[];
   v_expired bigint[];
 BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'the outbox claim needs READ COMMITTED isolation, got %', current_setting('transaction_isolation')
+      USING ERRCODE = '55000', HINT = 'run the relay on connections whose default_transaction_isolation is read committed';
+  END IF;
   IF p_ack_token IS NOT NULL THEN
     DELETE FROM ${n.leases} l WHERE l.token = p_ack_token;
     IF FOUND THEN

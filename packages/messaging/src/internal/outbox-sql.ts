@@ -16,6 +16,8 @@ export interface OutboxSql {
   readonly ackKeepThenClaim: string;
   readonly ackDelete: string;
   readonly ackKeep: string;
+  readonly ackDeletePart: string;
+  readonly ackKeepPart: string;
   readonly fail: string;
   readonly renew: string;
   readonly release: string;
@@ -55,8 +57,12 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
     ack === undefined
       ? `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, $3::text, $4::float8, NULL, NULL, false)`
       : `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, $3::text, $4::float8, $5::bigint[], $6::bigint, ${ack === 'keep'})`;
-  /** Locks a batch's lease row for the statement (a relay taking the lease over has to wait), or finds none. */
-  const heldLease = (param: string): string => `lease AS (SELECT l.token FROM ${n.leases} l WHERE l.token = ${param}::bigint FOR UPDATE)`;
+  /**
+   * Removes the ids in `ids` from a batch's lease, fenced by its token (a relay taking the lease over
+   * has to wait for the statement, and finds it without them). The lease ends with `endLease`.
+   */
+  const shrinkLease = (ids: string, token: string): string =>
+    `lease AS (UPDATE ${n.leases} l SET ids = ARRAY(SELECT u.id FROM unnest(l.ids) AS u(id) WHERE u.id <> ALL (${ids}::bigint[])) WHERE l.token = ${token}::bigint RETURNING l.token)`;
   return {
     insertKeyed: insert(true, false),
     insertKeyedNotify: insert(true, true),
@@ -68,7 +74,7 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
     // (the acknowledgement comes first; its rows no longer block their keys)
     ackDeleteThenClaim: claim('delete'),
     ackKeepThenClaim: claim('keep'),
-    // $1 ids, $2 lease token: acknowledges and ends the lease (the batch's last statement)
+    // $1 ids, $2 lease token: acknowledges the whole batch and ends its lease
     ackDelete: `WITH lease AS (DELETE FROM ${n.leases} l WHERE l.token = $2::bigint RETURNING l.token),
 done AS (DELETE FROM ${n.outbox} o WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
 SELECT count(*)::int AS n FROM done`,
@@ -76,8 +82,16 @@ SELECT count(*)::int AS n FROM done`,
     ackKeep: `WITH lease AS (DELETE FROM ${n.leases} l WHERE l.token = $2::bigint RETURNING l.token),
 done AS (UPDATE ${n.outbox} o SET status = 'published', published_at = ${ts('$3')}, attempts = o.attempts + 1 WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
 SELECT count(*)::int AS n FROM done`,
-    // $1 ids, $2 delays ms, $3 dead flags, $4 errors, $5 lease token, $6 now ms; the lease stays
-    fail: `WITH ${heldLease('$5')}, done AS (
+    // $1 ids, $2 lease token: acknowledges part of a batch; the lease keeps the rest
+    ackDeletePart: `WITH ${shrinkLease('$1', '$2')},
+done AS (DELETE FROM ${n.outbox} o WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
+SELECT count(*)::int AS n FROM done`,
+    // $1 ids, $2 lease token, $3 now ms
+    ackKeepPart: `WITH ${shrinkLease('$1', '$2')},
+done AS (UPDATE ${n.outbox} o SET status = 'published', published_at = ${ts('$3')}, attempts = o.attempts + 1 WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
+SELECT count(*)::int AS n FROM done`,
+    // $1 ids, $2 delays ms, $3 dead flags, $4 errors, $5 lease token, $6 now ms; the lease keeps the rest
+    fail: `WITH ${shrinkLease('$1', '$5')}, done AS (
   UPDATE ${n.outbox} t
   SET status = CASE WHEN f.dead THEN 'dead' ELSE 'pending' END,
       available_at = ${ts('($6::float8 + f.delay_ms)')},
@@ -89,10 +103,10 @@ SELECT count(*)::int AS n FROM done`,
 SELECT count(*)::int AS n FROM done`,
     // $1 lease token, $2 now ms, $3 lease ms: the number of messages the lease still holds
     renew: `WITH done AS (UPDATE ${n.leases} l SET lease_until = ${ts('($2::float8 + $3::float8)')} WHERE l.token = $1::bigint RETURNING cardinality(l.ids) AS n) SELECT coalesce(sum(n), 0)::int AS n FROM done`,
-    // $1 ids, $2 lease token; the lease stays
+    // $1 ids, $2 lease token; the lease keeps the rest
     // a released claim is no attempt (nothing was decided about the message) and no unfinished one
-    release: `WITH ${heldLease('$2')}, done AS (UPDATE ${n.outbox} o SET unfinished_claims = 0 WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1) SELECT count(*)::int AS n FROM done`,
-    // $1 lease token: ends a lease whose batch had no published message
+    release: `WITH ${shrinkLease('$1', '$2')}, done AS (UPDATE ${n.outbox} o SET unfinished_claims = 0 WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1) SELECT count(*)::int AS n FROM done`,
+    // $1 lease token: ends a lease once every outcome of its batch is recorded
     endLease: `DELETE FROM ${n.leases} WHERE token = $1::bigint`,
     // $1 now ms
     stats: `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,

@@ -538,6 +538,41 @@ export function messagingContract(target: ContractTarget): void {
         expect(leases.map((lease) => lease.n).reduce((a, b) => a + b, 0)).toBe(200);
       });
 
+      it('refuses to claim outside READ COMMITTED, where claims would not see each other', async () => {
+        const { outbox } = await setup();
+        await enqueue(outbox, [['a', 1]]);
+        const sql = outboxInternals(outbox)!.sql;
+        const error = await db
+          .transaction(async (tx) => {
+            await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+            return tx.query(sql.claim, [T0, 10, 'r1', 1_000]);
+          })
+          .catch((e: unknown) => e);
+        expect(String((error as Error).message)).toMatch(/READ COMMITTED isolation, got repeatable read/);
+        expect((await db.query(sql.claim, [T0, 10, 'r1', 1_000])).rows).toHaveLength(1);
+      });
+
+      it('takes over an expired lease without counting again the outcomes already recorded under it', async () => {
+        const { outbox, schema } = await setup();
+        await enqueue(outbox, [['a', 1], ['b', 1]]);
+        const sql = outboxInternals(outbox)!.sql;
+        const claimed = (await db.query(sql.claim, [T0, 10, 'r1', 1_000])).rows as Array<{ id: string; lease_token: string; partition_key: string }>;
+        const a = claimed.find((row) => row.partition_key === 'a')!;
+        // r1 records a's failure, then dies before b's outcome and before ending the lease
+        expect((await db.query(sql.fail, [[a.id], [0], [false], ['broker down'], a.lease_token, T0])).rows).toEqual([{ n: 1 }]);
+        const later = T0 + 5_000;
+        const retaken = (await db.query(sql.claim, [later, 10, 'r2', 1_000])).rows as Array<{ partition_key: string; attempts: number; unfinished_claims: number }>;
+        expect(retaken.map((row) => [row.partition_key, row.attempts, row.unfinished_claims]).sort()).toEqual([
+          ['a', 2, 0],
+          ['b', 2, 1],
+        ]);
+        const rows = (await db.query(`SELECT partition_key, attempts, unfinished_claims FROM "${schema}".iap_outbox ORDER BY partition_key`)).rows;
+        expect(rows).toEqual([
+          { partition_key: 'a', attempts: 1, unfinished_claims: 0 },
+          { partition_key: 'b', attempts: 1, unfinished_claims: 1 },
+        ]);
+      });
+
       it('keeps published rows when asked, and purges them after keepPublishedForMs', async () => {
         const { outbox, publisher, relay, clock } = await setup({ keepPublishedForMs: 60_000 });
         await enqueue(outbox, [['k', 1], [undefined, 2]]);
