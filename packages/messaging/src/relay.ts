@@ -317,13 +317,6 @@ export function createRelay(options: RelayOptions): Relay {
     return { published: okIds.length, retried: failed.length - dead, dead, lost, released: releasedCount };
   }
 
-  /** A claimed batch, not yet published. */
-  interface ClaimedBatch {
-    readonly started: number;
-    readonly leaseToken: string;
-    readonly batch: readonly ClaimedRow[];
-  }
-
   /** A batch that was claimed and published (or handed back), waiting for its outcomes to be recorded. */
   interface PublishedBatch {
     readonly started: number;
@@ -339,110 +332,44 @@ export function createRelay(options: RelayOptions): Relay {
   /** Whether every message of the batch was published (its recording is one acknowledgement). */
   const allPublished = (batch: PublishedBatch): boolean => batch.outcomes.length === batch.claimed && batch.outcomes.every((outcome) => !outcome.failure && !outcome.release);
 
-  /** A slot's request for its next batch, with the batch it published before (acknowledged first). */
-  interface ClaimRequest {
-    readonly previous: PublishedBatch | undefined;
-    readonly resolve: (claimed: ClaimedBatch | undefined) => void;
-    readonly reject: (error: unknown) => void;
-  }
-  const claimQueue: ClaimRequest[] = [];
-  /** Rows a merged claim statement asks for at most (one batch may be larger: the batch size). */
-  const MERGED_CLAIM_ROWS = 500;
   /**
-   * Requests one claim statement takes: up to about MERGED_CLAIM_ROWS rows. That amortises the round
-   * trip; larger claims hold the claim lock longer and split the available keys among more batches.
+   * Claims a batch and publishes it; `undefined` when nothing was available. With
+   * `previous` (a batch whose messages were all published), the claim statement acknowledges it
+   * first, in the same round trip, and completes it (counts and the `batch` event).
    */
-  const mergedClaims = Math.max(1, Math.floor(MERGED_CLAIM_ROWS / o.batchSize));
-  let claiming = false;
-
-  /**
-   * Claims a batch; `undefined` when nothing was available. With `previous` (a batch whose messages
-   * were all published), the claim statement acknowledges it first, in the same round trip, and
-   * completes it (counts and the `batch` event). Requests made while a claim statement is under way
-   * wait for it and then go out together as one statement (claims are serialised in the database
-   * anyway), up to about 500 rows, so a busy relay with small batches needs fewer round trips than
-   * batches.
-   */
-  function claimBatch(previous?: PublishedBatch): Promise<ClaimedBatch | undefined> {
-    return new Promise((resolve, reject) => {
-      const request = { previous, resolve, reject };
-      // batches of MERGED_CLAIM_ROWS or more: nothing to merge, so no statement waits for another
-      if (mergedClaims === 1) void claimTogether([request]);
-      else {
-        claimQueue.push(request);
-        if (!claiming) void drainClaimQueue();
-      }
-    });
-  }
-
-  async function drainClaimQueue(): Promise<void> {
-    claiming = true;
-    try {
-      while (claimQueue.length > 0) await claimTogether(claimQueue.splice(0, mergedClaims));
-    } finally {
-      claiming = false;
-    }
-  }
-
-  /** One claim statement for `requests`: acknowledges their previous batches, then leases a batch for each (while rows last). Never rejects. */
-  async function claimTogether(requests: readonly ClaimRequest[]): Promise<void> {
-    const started = clock.now();
-    const acks = requests.flatMap((request) => (request.previous === undefined ? [] : [request.previous]));
-    let rows: readonly unknown[];
-    try {
-      const tokens = acks.length === 0 ? null : idArrayLiteral(acks.map((batch) => batch.leaseToken));
-      rows = (await run(o.outbox.keepPublishedForMs > 0 ? sql.claimBatchesKeep : sql.claimBatches, [started, o.batchSize, requests.length, o.relayId, o.leaseMs, tokens])).rows;
-    } catch (error) {
-      // the statement failed as a whole (nothing of it committed): acknowledge the previous batches
-      // on their own, then report the round as failed. (Only a connection lost after the server
-      // committed leaves this unknown; the separate acknowledgement then finds the rows gone and
-      // reports them as lease lost.)
-      for (const batch of acks) await acknowledgeAlone(batch);
-      const failure = storeFailed(`${acks.length > 0 ? 'acknowledging published messages and ' : ''}claiming a batch from ${o.outbox.names.outboxLabel}`, error);
-      for (const request of requests) request.reject(failure);
-      return;
-    }
-    try {
-      // rows without an id answer an acknowledgement (`acked` for its lease token); the others are
-      // claimed rows, a lease token per batch
-      const acked = new Map<string, number>();
-      const batches = new Map<string, ClaimedRow[]>();
-      for (const row of rows) {
-        const leaseToken = readString(row, 'lease_token') ?? '0';
-        if (!isClaimedRow(row)) {
-          acked.set(leaseToken, readCount(row, 'acked'));
-          continue;
-        }
-        let batch = batches.get(leaseToken);
-        if (batch === undefined) {
-          batch = [];
-          batches.set(leaseToken, batch);
-        }
-        batch.push(decodeClaimedRow(row));
-      }
-      for (const batch of acks) {
-        observePublished(batch.outcomes, started);
-        completeBatch(batch, { published: batch.claimed, retried: 0, dead: 0, lost: batch.claimed - (acked.get(batch.leaseToken) ?? 0), released: 0 });
-      }
-      // batches in id order: the first request gets the oldest messages
-      const claimed = [...batches].map(([leaseToken, batch]): ClaimedBatch => ({ started, leaseToken, batch: batch.sort(compareRowIds) }));
-      claimed.sort((a, b) => compareRowIds(a.batch[0]!, b.batch[0]!));
-      requests.forEach((request, index) => {
-        const batch = claimed[index];
-        if (batch !== undefined) count('iap.outbox.relay.claimed', batch.batch.length);
-        request.resolve(batch);
-      });
-    } catch (error) {
-      // a throwing telemetry hook: no request may wait for ever (settled ones stay as they are)
-      for (const request of requests) request.reject(error);
-    }
-  }
-
-  /** Claims a batch and publishes it (or hands it back when the relay is stopping); `undefined` when nothing was available. */
   async function claimAndPublish(previous?: PublishedBatch): Promise<PublishedBatch | undefined> {
-    const claimed = await claimBatch(previous);
-    if (claimed === undefined) return undefined;
-    const { started, leaseToken, batch } = claimed;
+    const started = clock.now();
+    let rows: readonly unknown[];
+    if (previous === undefined) {
+      try {
+        // without a claim, the function answers one row carrying only `acked`
+        rows = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows.filter(isClaimedRow);
+      } catch (error) {
+        throw storeFailed(`claiming a batch from ${o.outbox.names.outboxLabel}`, error);
+      }
+    } else {
+      const ids = idArrayLiteral(previous.outcomes.map((outcome) => outcome.claimed.ref.id));
+      const text = o.outbox.keepPublishedForMs > 0 ? sql.ackKeepThenClaim : sql.ackDeleteThenClaim;
+      let result: readonly unknown[];
+      try {
+        result = (await run(text, [started, o.batchSize, o.relayId, o.leaseMs, ids, previous.leaseToken])).rows;
+      } catch (error) {
+        // the statement failed as a whole (nothing of it committed): acknowledge the previous batch
+        // on its own, then report the round as failed. (Only a connection lost after the server
+        // committed leaves this unknown; the separate acknowledgement then finds the rows gone and
+        // reports them as lease lost.)
+        await acknowledgeAlone(previous);
+        throw storeFailed(`acknowledging published messages and claiming a batch from ${o.outbox.names.outboxLabel}`, error);
+      }
+      observePublished(previous.outcomes, started);
+      const acked = readCount(result[0], 'acked');
+      completeBatch(previous, { published: previous.claimed, retried: 0, dead: 0, lost: previous.claimed - acked, released: 0 });
+      rows = result.filter(isClaimedRow);
+    }
+    if (rows.length === 0) return undefined;
+    const leaseToken = readString(rows[0], 'lease_token') ?? '0';
+    const batch = rows.map(decodeClaimedRow).sort(compareRowIds);
+    count('iap.outbox.relay.claimed', batch.length);
     // outcomes keep only the rows' bookkeeping: the payloads are not held until the acknowledgement
     const outcomes = stopRequested ? batch.map(({ claimed }): Outcome => ({ claimed, release: true })) : await publishBatch(batch, leaseToken);
     return { started, leaseToken, claimed: batch.length, outcomes };

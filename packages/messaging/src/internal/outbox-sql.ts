@@ -12,8 +12,8 @@ export interface OutboxSql {
   readonly insertUnkeyed: string;
   readonly insertUnkeyedNotify: string;
   readonly claim: string;
-  readonly claimBatches: string;
-  readonly claimBatchesKeep: string;
+  readonly ackDeleteThenClaim: string;
+  readonly ackKeepThenClaim: string;
   readonly ackDelete: string;
   readonly ackKeep: string;
   readonly ackDeletePart: string;
@@ -53,7 +53,10 @@ SELECT m.message_id, m.destination, m.partition_key, m.headers, m.envelope, ${ts
 FROM ${joins.join(', ')} ORDER BY m.n`;
   };
   /** The claim function (see claim-function-sql.ts); only the acknowledgement mode differs. */
-  const claimBatches = (keep: boolean): string => `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, $3::int4, $4::text, $5::float8, $6::bigint[], ${keep})`;
+  const claim = (ack: 'delete' | 'keep' | undefined): string =>
+    ack === undefined
+      ? `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, $3::text, $4::float8, NULL, NULL, false)`
+      : `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, $3::text, $4::float8, $5::bigint[], $6::bigint, ${ack === 'keep'})`;
   /**
    * Removes the ids in `ids` from a batch's lease, fenced by its token (a relay taking the lease over
    * has to wait for the statement, and finds it without them). The lease ends with `endLease`.
@@ -65,12 +68,12 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
     insertKeyedNotify: insert(true, true),
     insertUnkeyed: insert(false, false),
     insertUnkeyedNotify: insert(false, true),
-    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms: one batch, nothing acknowledged
-    claim: `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, 1, $3::text, $4::float8, NULL, false)`,
-    // $1 now ms, $2 batch size, $3 batches, $4 relay id, $5 lease ms, $6 lease tokens of fully
-    // published batches to acknowledge first (or NULL; their rows then no longer block their keys)
-    claimBatches: claimBatches(false),
-    claimBatchesKeep: claimBatches(true),
+    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms
+    claim: claim(undefined),
+    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms, $5 acknowledged ids, $6 their lease token
+    // (the acknowledgement comes first; its rows no longer block their keys)
+    ackDeleteThenClaim: claim('delete'),
+    ackKeepThenClaim: claim('keep'),
     // $1 ids, $2 lease token: acknowledges the whole batch and ends its lease
     ackDelete: `WITH lease AS (DELETE FROM ${n.leases} l WHERE l.token = $2::bigint RETURNING l.token),
 done AS (DELETE FROM ${n.outbox} o WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
