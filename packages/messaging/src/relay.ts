@@ -193,13 +193,13 @@ export function createRelay(options: RelayOptions): Relay {
 
     const abort = new AbortController();
     inFlightAborts.add(abort);
-    const claimedCount = batch.length;
     let renewTimer: TimerHandle | undefined;
     const renew = (): void => {
       renewTimer = clock.setTimeout(() => {
         exec('renewing a lease', sql.renew, [leaseToken, clock.now(), o.leaseMs])
           .then((renewed) => {
-            if (renewed < claimedCount) o.logger.warn({ relay: o.relayId, renewed, claimed: claimedCount }, 'outbox lease lost while publishing (it ran out and another relay took it over)');
+            // nothing of the batch is recorded while it is published: the lease holds all of it or is gone
+            if (renewed === 0) o.logger.warn({ relay: o.relayId, claimed: batch.length }, 'outbox lease lost while publishing (it ran out and another relay took it over)');
           })
           .catch((error: unknown) => o.logger.warn({ relay: o.relayId, error: toIapError(error).toJSON() }, 'renewing the outbox lease failed'));
         renew();
@@ -279,14 +279,13 @@ export function createRelay(options: RelayOptions): Relay {
     // each statement is fenced by the batch's lease. A fully published batch is acknowledged and its
     // lease ended in one statement; otherwise each statement removes its rows from the lease
     // (published first, so a later failure cannot cost them a second publish), and endLease follows
-    const whole = failed.length === 0 && released.length === 0;
-    const keep = o.outbox.keepPublishedForMs > 0;
+    const whole = okIds.length === outcomes.length;
     let lost = 0;
     if (okIds.length > 0) {
       const ids = idArrayLiteral(okIds);
-      const acked = whole
-        ? await exec('acknowledging published messages', keep ? sql.ackKeep : sql.ackDelete, keep ? [ids, leaseToken, now] : [ids, leaseToken])
-        : await exec('acknowledging published messages', keep ? sql.ackKeepPart : sql.ackDeletePart, keep ? [ids, leaseToken, now] : [ids, leaseToken]);
+      const keep = o.outbox.keepPublishedForMs > 0;
+      const text = keep ? (whole ? sql.ackKeep : sql.ackKeepPart) : whole ? sql.ackDelete : sql.ackDeletePart;
+      const acked = await exec('acknowledging published messages', text, keep ? [ids, leaseToken, now] : [ids, leaseToken]);
       lost += okIds.length - acked;
       observePublished(outcomes, now);
     }
@@ -312,7 +311,7 @@ export function createRelay(options: RelayOptions): Relay {
     }
     let releasedCount = 0;
     if (released.length > 0) releasedCount = await exec('releasing claimed messages', sql.release, [idArrayLiteral(released), leaseToken]);
-    if (!whole || okIds.length === 0) await exec('ending a lease', sql.endLease, [leaseToken]);
+    if (!whole) await exec('ending a lease', sql.endLease, [leaseToken]);
     const dead = failed.filter((f) => f.failure!.dead).length;
     return { published: okIds.length, retried: failed.length - dead, dead, lost, released: releasedCount };
   }

@@ -28,8 +28,7 @@
  * 4. the oldest available head of each key that no lease holds, up to the batch size, is leased
  *    under a new fencing token and returned: attributes and data apart (see claimed-row.ts), the
  *    attempt number this claim makes (headers NULL when there are none), and `acked` (rows
- *    acknowledged in step 1). When nothing is
- *    claimed, one row carries only `acked`.
+ *    acknowledged in step 1). When nothing is claimed, one row carries only `acked`.
  */
 import type { TableNames } from './table-names.js';
 

@@ -105,7 +105,7 @@ export function toPublishMessage({ claimed, row: raw }: ClaimedRow): PublishMess
     }
   }
   // the claim answers NULL for no headers (the usual case): one shared empty object then
-  const headerValue = raw.headers === null || raw.headers === undefined ? undefined : parseColumn(raw.headers);
+  const headerValue = parseColumn(raw.headers);
   let headers: Readonly<Record<string, string>> = NO_HEADERS;
   if (typeof headerValue === 'object' && headerValue !== null) {
     const own: Record<string, string> = {};

@@ -63,6 +63,19 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
    */
   const shrinkLease = (ids: string, token: string): string =>
     `lease AS (UPDATE ${n.leases} l SET ids = ARRAY(SELECT u.id FROM unnest(l.ids) AS u(id) WHERE u.id <> ALL (${ids}::bigint[])) WHERE l.token = ${token}::bigint RETURNING l.token)`;
+  /** Ends a batch's lease, fenced by its token ($2). */
+  const endingLease = `lease AS (DELETE FROM ${n.leases} l WHERE l.token = $2::bigint RETURNING l.token)`;
+  /**
+   * Acknowledges rows $1 under the lease found by `lease` (ending or shrinking it): deletes them, or
+   * with `keep` marks them published at $3. Nothing happens when the lease is gone.
+   */
+  const acknowledge = (lease: string, keep: boolean): string => {
+    const rows = `o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease)`;
+    const done = keep
+      ? `UPDATE ${n.outbox} o SET status = 'published', published_at = ${ts('$3')}, attempts = o.attempts + 1 WHERE ${rows} RETURNING 1`
+      : `DELETE FROM ${n.outbox} o WHERE ${rows} RETURNING 1`;
+    return `WITH ${lease}, done AS (${done}) SELECT count(*)::int AS n FROM done`;
+  };
   return {
     insertKeyed: insert(true, false),
     insertKeyedNotify: insert(true, true),
@@ -75,21 +88,13 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
     ackDeleteThenClaim: claim('delete'),
     ackKeepThenClaim: claim('keep'),
     // $1 ids, $2 lease token: acknowledges the whole batch and ends its lease
-    ackDelete: `WITH lease AS (DELETE FROM ${n.leases} l WHERE l.token = $2::bigint RETURNING l.token),
-done AS (DELETE FROM ${n.outbox} o WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
-SELECT count(*)::int AS n FROM done`,
+    ackDelete: acknowledge(endingLease, false),
     // $1 ids, $2 lease token, $3 now ms
-    ackKeep: `WITH lease AS (DELETE FROM ${n.leases} l WHERE l.token = $2::bigint RETURNING l.token),
-done AS (UPDATE ${n.outbox} o SET status = 'published', published_at = ${ts('$3')}, attempts = o.attempts + 1 WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
-SELECT count(*)::int AS n FROM done`,
+    ackKeep: acknowledge(endingLease, true),
     // $1 ids, $2 lease token: acknowledges part of a batch; the lease keeps the rest
-    ackDeletePart: `WITH ${shrinkLease('$1', '$2')},
-done AS (DELETE FROM ${n.outbox} o WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
-SELECT count(*)::int AS n FROM done`,
+    ackDeletePart: acknowledge(shrinkLease('$1', '$2'), false),
     // $1 ids, $2 lease token, $3 now ms
-    ackKeepPart: `WITH ${shrinkLease('$1', '$2')},
-done AS (UPDATE ${n.outbox} o SET status = 'published', published_at = ${ts('$3')}, attempts = o.attempts + 1 WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
-SELECT count(*)::int AS n FROM done`,
+    ackKeepPart: acknowledge(shrinkLease('$1', '$2'), true),
     // $1 ids, $2 delays ms, $3 dead flags, $4 errors, $5 lease token, $6 now ms; the lease keeps the rest
     fail: `WITH ${shrinkLease('$1', '$5')}, done AS (
   UPDATE ${n.outbox} t
