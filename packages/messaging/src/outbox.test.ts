@@ -33,11 +33,14 @@ describe('enqueue', () => {
       { destination: 'orders', envelope: envelope('o-1'), partitionKey: 'override' },
     ]);
     expect(tx.statements).toHaveLength(1);
-    const [ids, destinations, keys, headers, envelopes, now, lockNamespace, channel] = tx.statements[0]!.params as [string[], string[], Array<string | null>, string[], string[], number, number, string];
+    const [ids, destinations, keys, headers, envelopes, data, now, lockNamespace, channel] = tx.statements[0]!.params as [string[], string[], Array<string | null>, string[], string[], Array<string | null>, number, number, string];
     expect(destinations).toEqual(['orders', 'audit', 'orders']);
     expect(keys).toEqual(['o-1', null, 'override']);
     expect(JSON.parse(headers[1]!)).toEqual({ tenant: 'acme', traceparent, tracestate: 'k=v' });
     expect(JSON.parse(envelopes[1]!)).toMatchObject({ specversion: '1.0', id: traced.id, traceparent });
+    // the data apart, as JSON text; the envelope without it
+    expect(JSON.parse(envelopes[0]!)).not.toHaveProperty('data');
+    expect(data).toEqual([JSON.stringify(envelope('o-1').data), '1', JSON.stringify(envelope('o-1').data)]);
     expect(ids[1]).toBe(traced.id);
     expect(now).toBe(1_700_000_000_000);
     expect(typeof lockNamespace).toBe('number');
@@ -51,7 +54,7 @@ describe('enqueue', () => {
     await createOutbox({ notify: false }).enqueue(tx, { destination: 'orders', envelope: envelope() });
     expect(tx.statements[0]!.sql).not.toContain('pg_advisory_xact_lock');
     expect(tx.statements[0]!.sql).not.toContain('pg_notify');
-    expect(tx.statements[0]!.params).toHaveLength(6);
+    expect(tx.statements[0]!.params).toHaveLength(7);
   });
 
   it('sends the NOTIFY after the commit, outside the transaction, for our adapters’ transactions', async () => {

@@ -118,7 +118,10 @@ interface Row {
   readonly destination: string;
   readonly partitionKey: string | null;
   readonly headers: string;
+  /** The CloudEvent without `data`. */
   readonly envelope: string;
+  /** `data` as JSON text; null when the envelope has none. */
+  readonly data: string | null;
 }
 
 function toRow(message: OutboxMessage, index: number, issues: ValidationIssue[]): Row | undefined {
@@ -151,14 +154,18 @@ function toRow(message: OutboxMessage, index: number, issues: ValidationIssue[])
   const e = envelope;
   if (e.traceparent !== undefined && headers.traceparent === undefined) headers.traceparent = e.traceparent;
   if (e.tracestate !== undefined && headers.tracestate === undefined) headers.tracestate = e.tracestate;
-  let json: string;
+  // the data is stored apart as the JSON text written here, so the relay hands on these exact bytes
+  const { data, ...attributes } = toCloudEvent(e);
+  let dataJson: string | null = null;
   try {
-    json = JSON.stringify(toCloudEvent(e));
+    // undefined for data JSON cannot hold (a function): stored without data, as JSON.stringify of the whole would
+    const text: string | undefined = data === undefined ? undefined : JSON.stringify(data);
+    dataJson = text ?? null;
   } catch {
     issues.push({ path: [index, 'envelope', 'data'], message: 'cannot be represented as JSON (a cycle or a bigint)' });
     return undefined;
   }
-  return { messageId: e.id, destination, partitionKey: partitionKey ?? null, headers: JSON.stringify(headers), envelope: json };
+  return { messageId: e.id, destination, partitionKey: partitionKey ?? null, headers: JSON.stringify(headers), envelope: JSON.stringify(attributes), data: dataJson };
 }
 
 function checkIds(ids: readonly string[], what: string): string[] {
@@ -171,9 +178,13 @@ function checkIds(ids: readonly string[], what: string): string[] {
   return out;
 }
 
-function parseStored(value: unknown): Envelope | undefined {
+/** A stored envelope with its data put back; undefined when the row does not hold a valid one. */
+function parseStored(value: unknown, dataJson: unknown): Envelope | undefined {
   try {
-    return fromCloudEvent(typeof value === 'string' ? JSON.parse(value) : value);
+    const stored: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+    if (typeof dataJson !== 'string') return fromCloudEvent(stored);
+    if (typeof stored !== 'object' || stored === null || 'data' in stored) return undefined;
+    return fromCloudEvent({ ...stored, data: JSON.parse(dataJson) as unknown });
   } catch {
     return undefined;
   }
@@ -242,6 +253,7 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
         rows.map((r) => r.partitionKey),
         rows.map((r) => r.headers),
         rows.map((r) => r.envelope),
+        rows.map((r) => r.data),
         clock.now(),
       ];
       if (keyed) params.push(names.lockNamespace);
@@ -294,7 +306,7 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
         destination: readString(row, 'destination') ?? '',
         partitionKey: readString(row, 'partition_key'),
         headers: parseHeaders((row as Record<string, unknown>).headers),
-        envelope: parseStored((row as Record<string, unknown>).envelope),
+        envelope: parseStored((row as Record<string, unknown>).envelope, (row as Record<string, unknown>).data_json),
         attempts: readCount(row, 'attempts'),
         lastError: readString(row, 'last_error'),
         createdAtMs: readNumber(row, 'created_at_ms') ?? 0,

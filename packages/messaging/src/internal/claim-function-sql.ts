@@ -26,7 +26,7 @@
  *    the lock holder never waits for a row lock: an acknowledgement holding its lease row while it
  *    waits for the lock cannot deadlock with it;
  * 4. the oldest available head of each key that no lease holds, up to the batch size, is leased
- *    under a new fencing token and returned: attributes and data apart (see claimed-row.ts), the
+ *    under a new fencing token and returned: attributes and data text apart (see claimed-row.ts), the
  *    attempt number this claim makes (headers NULL when there are none), and `acked` (rows
  *    acknowledged in step 1). When nothing is claimed, one row carries only `acked`.
  */
@@ -94,8 +94,7 @@ BEGIN
   END IF;
   RETURN QUERY
   SELECT v_acked, t.id::text, t.message_id, t.destination, t.partition_key, NULLIF(t.headers, '{}'::jsonb),
-    CASE WHEN jsonb_typeof(t.envelope) = 'object' THEN t.envelope - 'data' ELSE t.envelope END,
-    (t.envelope -> 'data')::text, t.attempts + 1, t.unfinished_claims,
+    t.envelope, t.data::text, t.attempts + 1, t.unfinished_claims,
     (extract(epoch from t.created_at) * 1000)::float8, v_token::text
   FROM ${n.outbox} t WHERE t.id = ANY (v_ids);
 END

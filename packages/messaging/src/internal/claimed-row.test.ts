@@ -61,6 +61,18 @@ describe('toPublishMessage', () => {
     expect(() => toPublishMessage(asClaimed(toCloudEvent(envelope) as Record<string, unknown>, '{"x":1}'))).toThrow(/data_base64/);
   });
 
+  it('decodes a row whose envelope still holds its data (written before the data column) whole', () => {
+    const envelope = createEnvelope({ type: 't', source: '/s', data: { b: 1, a: [true] }, partitionKey: 'k' });
+    const message = toPublishMessage(claimedRow({ envelope: toCloudEvent(envelope), data_json: null }));
+    expect(message.dataJson).toBeUndefined();
+    expect(message.envelope).toEqual(envelope);
+  });
+
+  it('rejects a row holding data both in its envelope and in its data column', () => {
+    const envelope = createEnvelope({ type: 't', source: '/s', data: { a: 1 } });
+    expect(() => toPublishMessage(claimedRow({ envelope: toCloudEvent(envelope), data_json: '{"a":2}' }))).toThrow(/both/);
+  });
+
   it('keeps only string headers', () => {
     const envelope = createEnvelope({ type: 't', source: '/s', data: {} });
     const claimed = decodeClaimedRow({ ...asClaimed(toCloudEvent(envelope)).row, headers: '{"tenant":"acme","n":1}' });

@@ -1,9 +1,11 @@
 /**
- * Rows the relay's claim returns, turned into what it publishes. The claim hands the envelope over
- * in two columns: `envelope` holds the CloudEvents attributes (the stored JSON without `data`) and
- * `data_json` the `data` member as PostgreSQL renders it. For JSON data the relay never parses and
- * re-serialises the payload: the message carries the text as `dataJson` (a Kafka publisher writes it
- * as it is) and the envelope parses it only if something reads `envelope.data`.
+ * Rows the relay's claim returns, turned into what it publishes. The outbox stores an envelope in
+ * two columns: `envelope` holds the CloudEvents attributes (the CloudEvent without `data`) and `data`
+ * the `data` member as the JSON text enqueue wrote (the claim returns it as `data_json`). For JSON
+ * data the relay never parses and re-serialises the payload: the message carries the text as
+ * `dataJson` (a Kafka publisher writes it as it is, byte for byte what was enqueued) and the
+ * envelope parses it only if something reads `envelope.data`. A row written by an older writer
+ * keeps `data` inside `envelope` (no `data_json`) and is decoded whole.
  */
 import { fromCloudEvent, isJsonContentType, type Envelope, type PublishMessage } from '@iap/core';
 import type { RelayMessageRef } from '../relay-events.js';
@@ -96,6 +98,7 @@ export function toPublishMessage({ claimed, row: raw }: ClaimedRow): PublishMess
   let passOn: string | undefined;
   if (dataJson !== undefined) {
     const record = stored as Record<string, unknown>;
+    if (record.data !== undefined) throw new Error('the row holds data both in its envelope and in its data column');
     if ((record.data_base64 === undefined || record.data_base64 === null) && isJsonContentType(attributes.dataContentType)) {
       envelope = withLazyData(attributes, dataJson);
       passOn = dataJson;

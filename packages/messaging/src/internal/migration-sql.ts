@@ -68,11 +68,12 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   },
   {
     version: 3,
-    name: 'batch leases',
+    name: 'batch leases and a data column',
     statements: (n: TableNames): readonly string[] => [
       // a claim writes one lease row per batch instead of updating every claimed message row: a
       // message row is written twice in its life (insert, delete) when nothing fails. Rows some
-      // older relay had leased become claimable (published again at worst, never lost).
+      // older relay had leased become claimable (published again at worst, never lost). (Version 3
+      // was not released before its data column was added.)
       `CREATE TABLE IF NOT EXISTS ${n.leases} (
         token bigint PRIMARY KEY,
         claimed_by text NOT NULL,
@@ -82,6 +83,10 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       `ALTER TABLE ${n.outbox} DROP COLUMN IF EXISTS claimed_by, DROP COLUMN IF EXISTS lease_until, DROP COLUMN IF EXISTS lease_token`,
       // rows are no longer updated while claimed: pages can be filled
       `ALTER TABLE ${n.outbox} SET (fillfactor = 90)`,
+      // the envelope's data is kept apart, as the JSON text enqueue wrote (byte for byte: key order
+      // and spacing kept), and handed to the publisher as it is; NULL when the envelope has no data
+      `ALTER TABLE ${n.outbox} ADD COLUMN IF NOT EXISTS data json`,
+      `UPDATE ${n.outbox} SET data = (envelope -> 'data')::json, envelope = envelope - 'data' WHERE jsonb_typeof(envelope) = 'object' AND envelope ? 'data'`,
       claimFunctionSql(n),
     ],
   },

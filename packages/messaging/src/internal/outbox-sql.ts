@@ -32,13 +32,13 @@ export interface OutboxSql {
 /** Builds the SQL for one table set. Parameters are documented next to each statement. */
 export function buildOutboxSql(n: TableNames): OutboxSql {
   const insert = (keyed: boolean, notify: boolean): string => {
-    // $1 message ids, $2 destinations, $3 keys, $4 headers, $5 envelopes, $6 now ms, then the lock
-    // namespace when keyed, then the channel when notifying
+    // $1 message ids, $2 destinations, $3 keys, $4 headers, $5 envelopes (without data), $6 data
+    // (JSON text or NULL), $7 now ms, then the lock namespace when keyed, then the channel when notifying
     // the per-key advisory locks are taken (in key order) before any id is drawn, so for one key,
     // id order equals commit order: a second writer of the key waits for the first to commit
-    const ctes = [`input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY AS m(message_id, destination, partition_key, headers, envelope, n))`];
+    const ctes = [`input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::json[]) WITH ORDINALITY AS m(message_id, destination, partition_key, headers, envelope, data, n))`];
     const joins = ['input m'];
-    let next = 7;
+    let next = 8;
     if (keyed) {
       ctes.push(`locked AS MATERIALIZED (SELECT count(pg_advisory_xact_lock($${next++}::int4, hashtext(k.key))) AS n FROM (SELECT DISTINCT partition_key AS key FROM input WHERE partition_key IS NOT NULL ORDER BY 1) AS k)`);
       joins.push('locked');
@@ -48,8 +48,8 @@ export function buildOutboxSql(n: TableNames): OutboxSql {
       joins.push('notified');
     }
     return `WITH ${ctes.join(', ')}
-INSERT INTO ${n.outbox} (message_id, destination, partition_key, headers, envelope, created_at, available_at)
-SELECT m.message_id, m.destination, m.partition_key, m.headers, m.envelope, ${ts('$6')}, ${ts('$6')}
+INSERT INTO ${n.outbox} (message_id, destination, partition_key, headers, envelope, data, created_at, available_at)
+SELECT m.message_id, m.destination, m.partition_key, m.headers, m.envelope, m.data, ${ts('$7')}, ${ts('$7')}
 FROM ${joins.join(', ')} ORDER BY m.n`;
   };
   /** The claim function (see claim-function-sql.ts); only the acknowledgement mode differs. */
@@ -120,7 +120,7 @@ SELECT count(*)::int AS n FROM done`,
   count(*) FILTER (WHERE status = 'dead')::int AS dead
 FROM ${n.outbox} WHERE status IN ('pending', 'dead')`,
     // $1 after id, $2 limit, $3 destination or null
-    listDead: `SELECT id::text AS id, message_id, destination, partition_key, headers, envelope, attempts, last_error, ${ms('created_at')} AS created_at_ms, ${ms('dead_at')} AS dead_at_ms
+    listDead: `SELECT id::text AS id, message_id, destination, partition_key, headers, envelope, data::text AS data_json, attempts, last_error, ${ms('created_at')} AS created_at_ms, ${ms('dead_at')} AS dead_at_ms
 FROM ${n.outbox} WHERE status = 'dead' AND id > $1::bigint AND ($3::text IS NULL OR destination = $3::text) ORDER BY id LIMIT $2`,
     // $1 ids, $2 now ms
     replay: `WITH done AS (UPDATE ${n.outbox} SET status = 'pending', attempts = 0, unfinished_claims = 0, available_at = ${ts('$2')}, dead_at = NULL WHERE id = ANY($1::bigint[]) AND status = 'dead' RETURNING 1) SELECT count(*)::int AS n FROM done`,

@@ -3,7 +3,7 @@
  * Time comes from ManualClocks (passed into SQL as parameters), so backoff, leases and polls are
  * deterministic even on a real database.
  */
-import { ErrorCode, IapError, ManualClock, createEnvelope, createTraceparent, seededRandom, type Envelope, type Telemetry } from '@iap/core';
+import { ErrorCode, IapError, ManualClock, createEnvelope, createTraceparent, seededRandom, toCloudEvent, type Envelope, type Telemetry } from '@iap/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInbox,
@@ -132,15 +132,28 @@ export function messagingContract(target: ContractTarget): void {
           }
         });
         const outbox = createOutbox({ schema, clock: new ManualClock(T0) });
-        await enqueue(outbox, [['a', 1], ['a', 2], ['b', 1]]);
+        // rows as a version 2 writer stored them: data inside the envelope
+        const oldRow = async (key: string, n: number): Promise<void> => {
+          const envelope = event(key, n);
+          await db.query(`INSERT INTO ${names.outbox} (message_id, destination, partition_key, envelope, created_at, available_at) VALUES ($1, 'orders', $2, $3::jsonb, now(), now())`, [envelope.id, key, JSON.stringify(toCloudEvent(envelope))]);
+        };
+        await oldRow('a', 1);
+        await oldRow('a', 2);
+        await oldRow('b', 1);
         await db.query(`UPDATE ${names.outbox} SET claimed_by = 'old-relay', lease_until = now() + interval '1 hour', lease_token = 1, attempts = 1 WHERE id = (SELECT min(id) FROM ${names.outbox})`);
         expect((await migrate(db, { schema })).applied).toEqual([3]);
+        // the migration moved every row's data to the data column
+        const moved = await db.query(`SELECT count(*)::int AS n FROM ${names.outbox} WHERE data IS NOT NULL AND NOT envelope ? 'data'`);
+        expect(moved.rows[0]).toEqual({ n: 3 });
+        // a writer of the previous version, still running, keeps writing data inside the envelope
+        await oldRow('c', 1);
         const publisher = new TestPublisher();
         const relay = createRelay({ database: db, outbox, publisher, clock: new ManualClock(T0), random: seededRandom(7), listen: false, metricsIntervalMs: 0 });
         relays.push(relay);
         await drain(relay);
         expect(publisher.sequence('a')).toEqual([1, 2]);
         expect(publisher.sequence('b')).toEqual([1]);
+        expect(publisher.sequence('c')).toEqual([1]);
         expect((await outbox.stats(db)).pending).toBe(0);
       });
 
@@ -211,7 +224,7 @@ export function messagingContract(target: ContractTarget): void {
         expect((await outbox.stats(db)).pending).toBe(0);
       });
 
-      it('passes JSON data on as text without re-serialising it, and keeps other content types exact', async () => {
+      it('passes JSON data on as the exact text enqueue wrote (key order kept), and keeps other content types exact', async () => {
         const { outbox, publisher, relay } = await setup();
         const data = { total: 1234.5, lines: [{ sku: 'A-1', quantity: 2 }], note: 'Größe ✓', nested: { z: 1, a: [true, null] } };
         const json = createEnvelope({ type: 't', source: '/s', data, partitionKey: 'json' });
@@ -221,9 +234,9 @@ export function messagingContract(target: ContractTarget): void {
         await drain(relay());
         const byKey = new Map(publisher.published.map((m) => [m.partitionKey, m]));
         const sent = byKey.get('json')!;
-        expect(typeof sent.dataJson).toBe('string');
-        // the text is JSON of the same value; the envelope parses it only when data is read
-        expect(JSON.parse(sent.dataJson!)).toEqual(JSON.parse(JSON.stringify(data)));
+        // byte for byte what JSON.stringify wrote at enqueue (jsonb would sort keys and add spaces);
+        // the envelope parses it only when data is read
+        expect(sent.dataJson).toBe(JSON.stringify(data));
         expect(sent.envelope.data).toEqual(JSON.parse(JSON.stringify(data)));
         expect(sent.envelope.data).toBe(sent.envelope.data);
         expect({ ...sent.envelope, data: undefined }).toEqual({ ...json, data: undefined });

@@ -65,7 +65,7 @@ describe.skipIf(!service.available)('commit order per key on PostgreSQL', () => 
       await first.query('COMMIT');
       await secondEnqueue;
       await second.query('COMMIT');
-      const rows = await pool.query<{ n: number }>(`SELECT (envelope->'data'->>'n')::int AS n FROM "${schema}".iap_outbox WHERE partition_key = 'order-1' ORDER BY id`);
+      const rows = await pool.query<{ n: number }>(`SELECT (data->>'n')::int AS n FROM "${schema}".iap_outbox WHERE partition_key = 'order-1' ORDER BY id`);
       expect(rows.rows.map((r) => r.n)).toEqual([1, 2]);
 
       // a rolled-back holder releases the key too
@@ -77,7 +77,7 @@ describe.skipIf(!service.available)('commit order per key on PostgreSQL', () => 
       await first.query('ROLLBACK');
       await pending;
       await second.query('COMMIT');
-      const after = await pool.query<{ n: number }>(`SELECT (envelope->'data'->>'n')::int AS n FROM "${schema}".iap_outbox WHERE partition_key = 'order-3' ORDER BY id`);
+      const after = await pool.query<{ n: number }>(`SELECT (data->>'n')::int AS n FROM "${schema}".iap_outbox WHERE partition_key = 'order-3' ORDER BY id`);
       expect(after.rows.map((r) => r.n)).toEqual([2]);
     } finally {
       first.release();
