@@ -349,6 +349,8 @@ export function messagingContract(target: ContractTarget): void {
         expect(letters).toHaveLength(1);
         expect(letters[0]).toMatchObject({ messageId: poisonId.message_id, destination: 'orders', partitionKey: 'poison', attempts: 3 });
         expect(letters[0]!.envelope?.id).toBe(poisonId.message_id);
+        // the envelope comes back whole: attributes and the data stored beside them
+        expect(letters[0]!.envelope?.data).toEqual({ n: 1 });
         expect(letters[0]!.lastError).toContain('PUBLISH_FAILED');
         // replay: healed publisher publishes it
         publisher.failing.clear();
