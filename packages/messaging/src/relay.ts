@@ -131,6 +131,7 @@ export function createRelay(options: RelayOptions): Relay {
   let loopsPromise: Promise<unknown> | undefined;
   let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
   let metricsTimer: TimerHandle | undefined;
+  let keeperTimer: TimerHandle | undefined;
   let cleanupTimer: TimerHandle | undefined;
 
   const count = (name: string, value: number): void => {
@@ -196,7 +197,7 @@ export function createRelay(options: RelayOptions): Relay {
     let renewTimer: TimerHandle | undefined;
     const renew = (): void => {
       renewTimer = clock.setTimeout(() => {
-        exec('renewing a lease', sql.renew, [leaseToken, clock.now(), o.leaseMs])
+        exec('renewing a lease', sql.renew, [idArrayLiteral([leaseToken]), clock.now(), o.leaseMs])
           .then((renewed) => {
             // nothing of the batch is recorded while it is published: the lease holds all of it or is gone
             if (renewed === 0) o.logger.warn({ relay: o.relayId, claimed: batch.length }, 'outbox lease lost while publishing (it ran out and another relay took it over)');
@@ -316,6 +317,14 @@ export function createRelay(options: RelayOptions): Relay {
     return { published: okIds.length, retried: failed.length - dead, dead, lost, released: releasedCount };
   }
 
+  /** A claimed batch, not yet published. */
+  interface ClaimedBatch {
+    /** When it was claimed. */
+    readonly started: number;
+    readonly leaseToken: string;
+    readonly batch: readonly ClaimedRow[];
+  }
+
   /** A batch that was claimed and published (or handed back), waiting for its outcomes to be recorded. */
   interface PublishedBatch {
     readonly started: number;
@@ -332,46 +341,141 @@ export function createRelay(options: RelayOptions): Relay {
   const allPublished = (batch: PublishedBatch): boolean => batch.outcomes.length === batch.claimed && batch.outcomes.every((outcome) => !outcome.failure && !outcome.release);
 
   /**
-   * Claims a batch and publishes it; `undefined` when nothing was available. With
-   * `previous` (a batch whose messages were all published), the claim statement acknowledges it
-   * first, in the same round trip, and completes it (counts and the `batch` event).
+   * Claiming ahead (started relays only). While the backlog is deep (the last claim came back with
+   * full batches), a claim statement asks for up to `aheadBatches` batches (about AHEAD_ROWS rows, at
+   * most `maxBatchesInFlight`), one lease per batch; the claiming slot publishes the first and the
+   * others wait in `ready` for the next free slot. A slot that takes a ready batch leaves the
+   * acknowledgement of its previous batch to the next claim statement (`pendingAcks`). So small
+   * batches need fewer round trips to PostgreSQL than batches, while every slot still claims on its
+   * own connection (a claim that never answers stalls one slot, not the relay). The waiting batches'
+   * leases are kept by `scheduleKeeper`.
    */
-  async function claimAndPublish(previous?: PublishedBatch): Promise<PublishedBatch | undefined> {
+  const AHEAD_ROWS = 500;
+  const aheadBatches = Math.max(1, Math.min(o.maxBatchesInFlight, Math.floor(AHEAD_ROWS / o.batchSize)));
+  const ready: ClaimedBatch[] = [];
+  const pendingAcks: PublishedBatch[] = [];
+  let backlogDeep = false;
+  /**
+   * Batches that claim statements under way asked for beyond the one each claiming slot publishes:
+   * with `ready`, at most `aheadBatches - 1` batches are claimed ahead at any time.
+   */
+  let aheadInFlight = 0;
+
+  /**
+   * One claim statement: acknowledges `acks` (fully published batches, by lease token) and completes
+   * them (counts and the `batch` event), then leases up to `want` batches, oldest first.
+   */
+  async function claimBatches(acks: readonly PublishedBatch[], want: number): Promise<ClaimedBatch[]> {
     const started = clock.now();
     let rows: readonly unknown[];
-    if (previous === undefined) {
-      try {
-        // without a claim, the function answers one row carrying only `acked`
-        rows = (await run(sql.claim, [started, o.batchSize, o.relayId, o.leaseMs])).rows.filter(isClaimedRow);
-      } catch (error) {
-        throw storeFailed(`claiming a batch from ${o.outbox.names.outboxLabel}`, error);
-      }
-    } else {
-      const ids = idArrayLiteral(previous.outcomes.map((outcome) => outcome.claimed.ref.id));
-      const text = o.outbox.keepPublishedForMs > 0 ? sql.ackKeepThenClaim : sql.ackDeleteThenClaim;
-      let result: readonly unknown[];
-      try {
-        result = (await run(text, [started, o.batchSize, o.relayId, o.leaseMs, ids, previous.leaseToken])).rows;
-      } catch (error) {
-        // the statement failed as a whole (nothing of it committed): acknowledge the previous batch
-        // on its own, then report the round as failed. (Only a connection lost after the server
-        // committed leaves this unknown; the separate acknowledgement then finds the rows gone and
-        // reports them as lease lost.)
-        await acknowledgeAlone(previous);
-        throw storeFailed(`acknowledging published messages and claiming a batch from ${o.outbox.names.outboxLabel}`, error);
-      }
-      observePublished(previous.outcomes, started);
-      const acked = readCount(result[0], 'acked');
-      completeBatch(previous, { published: previous.claimed, retried: 0, dead: 0, lost: previous.claimed - acked, released: 0 });
-      rows = result.filter(isClaimedRow);
+    try {
+      const tokens = acks.length === 0 ? null : idArrayLiteral(acks.map((batch) => batch.leaseToken));
+      rows = (await run(o.outbox.keepPublishedForMs > 0 ? sql.claimBatchesKeep : sql.claimBatches, [started, o.batchSize, want, o.relayId, o.leaseMs, tokens])).rows;
+    } catch (error) {
+      // the statement failed as a whole (nothing of it committed): acknowledge the batches on their
+      // own, then report the round as failed. (Only a connection lost after the server committed
+      // leaves this unknown; the separate acknowledgement then finds the rows gone and reports them
+      // as lease lost.)
+      for (const batch of acks) await acknowledgeAlone(batch);
+      throw storeFailed(`${acks.length > 0 ? 'acknowledging published messages and ' : ''}claiming a batch from ${o.outbox.names.outboxLabel}`, error);
     }
-    if (rows.length === 0) return undefined;
-    const leaseToken = readString(rows[0], 'lease_token') ?? '0';
-    const batch = rows.map(decodeClaimedRow).sort(compareRowIds);
-    count('iap.outbox.relay.claimed', batch.length);
+    // rows without an id answer an acknowledgement (`acked` for its lease token); the others are
+    // claimed rows, a lease token per batch
+    const acked = new Map<string, number>();
+    const batches = new Map<string, ClaimedRow[]>();
+    for (const row of rows) {
+      const leaseToken = readString(row, 'lease_token') ?? '0';
+      if (!isClaimedRow(row)) {
+        acked.set(leaseToken, readCount(row, 'acked'));
+        continue;
+      }
+      let batch = batches.get(leaseToken);
+      if (batch === undefined) {
+        batch = [];
+        batches.set(leaseToken, batch);
+      }
+      batch.push(decodeClaimedRow(row));
+    }
+    for (const batch of acks) {
+      observePublished(batch.outcomes, started);
+      completeBatch(batch, { published: batch.claimed, retried: 0, dead: 0, lost: batch.claimed - (acked.get(batch.leaseToken) ?? 0), released: 0 });
+    }
+    // batches in id order: the oldest messages are published first
+    const claimed = [...batches].map(([leaseToken, batch]): ClaimedBatch => ({ started, leaseToken, batch: batch.sort(compareRowIds) }));
+    claimed.sort((a, b) => compareRowIds(a.batch[0]!, b.batch[0]!));
+    for (const batch of claimed) count('iap.outbox.relay.claimed', batch.batch.length);
+    return claimed;
+  }
+
+  /**
+   * The next batch to publish, `undefined` when nothing was available. `previous` (a batch whose
+   * messages were all published) is acknowledged on the way: in the claim statement, or, when the
+   * batch comes from `ready`, in the next one (`ahead`: a started relay's slot).
+   */
+  async function nextBatch(previous: PublishedBatch | undefined, ahead: boolean): Promise<ClaimedBatch | undefined> {
+    if (!ahead) {
+      const [batch] = await claimBatches(previous === undefined ? [] : [previous], 1);
+      return batch;
+    }
+    if (previous !== undefined) pendingAcks.push(previous);
+    const waiting = ready.shift();
+    if (waiting !== undefined) return waiting;
+    const want = backlogDeep ? Math.max(1, aheadBatches - aheadInFlight) : 1;
+    aheadInFlight += want - 1;
+    let claimed: ClaimedBatch[];
+    try {
+      claimed = await claimBatches(pendingAcks.splice(0), want);
+    } finally {
+      aheadInFlight -= want - 1;
+    }
+    backlogDeep = claimed.length === want && claimed.every((batch) => batch.batch.length === o.batchSize);
+    const [mine, ...rest] = claimed;
+    ready.push(...rest);
+    return mine;
+  }
+
+  /** Claims a batch and publishes it (or hands it back when the relay is stopping); `undefined` when nothing was available. */
+  async function claimAndPublish(previous: PublishedBatch | undefined, ahead: boolean): Promise<PublishedBatch | undefined> {
+    const claimed = await nextBatch(previous, ahead);
+    if (claimed === undefined) return undefined;
+    const { started, leaseToken, batch } = claimed;
     // outcomes keep only the rows' bookkeeping: the payloads are not held until the acknowledgement
     const outcomes = stopRequested ? batch.map(({ claimed }): Outcome => ({ claimed, release: true })) : await publishBatch(batch, leaseToken);
     return { started, leaseToken, claimed: batch.length, outcomes };
+  }
+
+  /**
+   * After every slot stopped: acknowledges the published batches whose acknowledgement was left to a
+   * next claim, and hands back the batches claimed ahead (not attempts).
+   */
+  async function settleAhead(): Promise<void> {
+    for (const batch of pendingAcks.splice(0)) await acknowledgeAlone(batch);
+    for (const { started, leaseToken, batch } of ready.splice(0)) {
+      await acknowledgeAlone({ started, leaseToken, claimed: batch.length, outcomes: batch.map(({ claimed }): Outcome => ({ claimed, release: true })) });
+    }
+  }
+
+  /**
+   * Renews the leases of the batches that wait (in `ready`, and published ones whose acknowledgement
+   * waits for the next claim) every third of `leaseMs`, so none runs out while its batch waits, even
+   * when every slot is held up by a slow publisher.
+   */
+  function scheduleKeeper(): void {
+    keeperTimer = clock.setTimeout(() => {
+      keeperTimer = undefined;
+      if (state !== 'running') return;
+      const tokens = [...ready, ...pendingAcks].map((batch) => batch.leaseToken);
+      if (tokens.length === 0) {
+        scheduleKeeper();
+        return;
+      }
+      run(sql.renew, [idArrayLiteral(tokens), clock.now(), o.leaseMs])
+        .then((result) => {
+          if (readCount(result.rows[0], 'leases') < tokens.length) o.logger.warn({ relay: o.relayId, waiting: tokens.length }, 'outbox leases lost while their batches waited (they ran out and another relay took them over)');
+        })
+        .catch((error: unknown) => o.logger.warn({ relay: o.relayId, error: toIapError(error).toJSON() }, 'renewing the leases of waiting outbox batches failed'))
+        .finally(scheduleKeeper);
+    }, Math.max(1, Math.floor(o.leaseMs / 3)));
   }
 
   /** Counts, events and the result of a batch whose outcomes are recorded. */
@@ -400,7 +504,7 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   async function runBatch(): Promise<RelayBatchResult> {
-    const next = await claimAndPublish();
+    const next = await claimAndPublish(undefined, false);
     return next === undefined ? EMPTY_RESULT : finishBatch(next);
   }
 
@@ -445,7 +549,7 @@ export function createRelay(options: RelayOptions): Relay {
       const previous = unacknowledged;
       unacknowledged = undefined;
       try {
-        const next = await claimAndPublish(previous);
+        const next = await claimAndPublish(previous, true);
         if (next !== undefined) {
           claimed = next.claimed;
           if (allPublished(next) && state === 'running') unacknowledged = next;
@@ -461,8 +565,8 @@ export function createRelay(options: RelayOptions): Relay {
       if (state !== 'running') break;
       if (claimed > 0) {
         idleDelay = 0;
-        // a full batch means more work than one slot: let the idle slots help
-        if (claimed === o.batchSize && waiters.size > 0) wake();
+        // a full batch, or batches claimed ahead, mean more work than one slot: let the idle slots help
+        if ((claimed === o.batchSize || ready.length > 0) && waiters.size > 0) wake();
         continue;
       }
       if (errors > 0) await waitForWake(Math.min(o.maxPollIntervalMs, o.minPollIntervalMs * 2 ** Math.min(errors, 20)), generation);
@@ -544,7 +648,8 @@ export function createRelay(options: RelayOptions): Relay {
       }
       scheduleMetrics();
       scheduleCleanup();
-      loopsPromise = Promise.all(Array.from({ length: o.maxBatchesInFlight }, (_, slot) => loop(slot)));
+      scheduleKeeper();
+      loopsPromise = Promise.all(Array.from({ length: o.maxBatchesInFlight }, (_, slot) => loop(slot))).then(settleAhead);
     },
     runOnce() {
       if (state === 'stopping' || state === 'stopped') return Promise.reject(closedError());
@@ -561,6 +666,7 @@ export function createRelay(options: RelayOptions): Relay {
       state = 'stopping';
       o.outbox.wakeListeners.delete(wake);
       if (metricsTimer !== undefined) clock.clearTimeout(metricsTimer);
+      if (keeperTimer !== undefined) clock.clearTimeout(keeperTimer);
       if (cleanupTimer !== undefined) clock.clearTimeout(cleanupTimer);
       wake();
       // let the in-flight batches finish; after timeoutMs, abort their publish and release what is unconfirmed

@@ -14,10 +14,11 @@
  * that replaces it (`CREATE OR REPLACE FUNCTION`), so databases already migrated receive it too.
  *
  * Steps, in one transaction:
- * 1. with an acknowledgement: the previous batch's lease row is deleted, fenced by its token; only
- *    if it still existed are its rows deleted (or marked published). A relay that took the expired
- *    lease over deleted that row first, so a late acknowledgement changes nothing. This runs before
- *    the lock, to keep the serialised part short;
+ * 1. acknowledgements (fully published batches, by lease token): each lease row is deleted, and only
+ *    if it still existed are its rows deleted (or marked published); one row per acknowledged lease
+ *    answers `acked` and `lease_token`. A relay that took an expired lease over deleted that row
+ *    first, so a late acknowledgement changes nothing. This runs before the lock, to keep the
+ *    serialised part short;
  * 2. the claim lock;
  * 3. leases that ran out (their holder crashed or hung) are taken back: each of their rows counts
  *    an attempt and an unfinished claim (crash-loop detection) and becomes claimable (a lease holds
@@ -25,10 +26,11 @@
  *    that another statement holds (an acknowledgement or failure record under way) is skipped, so
  *    the lock holder never waits for a row lock: an acknowledgement holding its lease row while it
  *    waits for the lock cannot deadlock with it;
- * 4. the oldest available head of each key that no lease holds, up to the batch size, is leased
- *    under a new fencing token and returned: attributes and data text apart (see claimed-row.ts), the
- *    attempt number this claim makes (headers NULL when there are none), and `acked` (rows
- *    acknowledged in step 1). When nothing is claimed, one row carries only `acked`.
+ * 4. the oldest available heads of the keys that no lease holds, up to `p_batches` batches of
+ *    `p_batch`, are leased, one lease row and fencing token per batch (in id order), and returned:
+ *    attributes and data text apart (see claimed-row.ts), the attempt number this claim makes,
+ *    headers (NULL when there are none) and the batch's `lease_token`. A relay with a deep backlog
+ *    asks for several batches per call (see relay.ts: claiming ahead).
  */
 import type { TableNames } from './table-names.js';
 
@@ -38,32 +40,33 @@ const RESULT_COLUMNS =
 
 /** `CREATE OR REPLACE FUNCTION` of the claim for one table set. */
 export function claimFunctionSql(n: TableNames): string {
-  return `CREATE OR REPLACE FUNCTION ${n.claimFunction}(p_now_ms float8, p_batch integer, p_relay text, p_lease_ms float8, p_ack_ids bigint[], p_ack_token bigint, p_keep boolean)
+  return `CREATE OR REPLACE FUNCTION ${n.claimFunction}(p_now_ms float8, p_batch integer, p_batches integer, p_relay text, p_lease_ms float8, p_ack_tokens bigint[], p_keep boolean)
 RETURNS TABLE (${RESULT_COLUMNS})
 LANGUAGE plpgsql VOLATILE AS $iap$
 #variable_conflict use_column
 DECLARE
   v_now timestamptz := to_timestamp(p_now_ms / 1000);
-  v_acked integer := 0;
-  v_token bigint;
-  v_ids bigint[];
+  v_lease record;
   v_expired bigint[];
 BEGIN
   IF current_setting('transaction_isolation') <> 'read committed' THEN
     RAISE EXCEPTION 'the outbox claim needs READ COMMITTED isolation, got %', current_setting('transaction_isolation')
       USING ERRCODE = '55000', HINT = 'run the relay on connections whose default_transaction_isolation is read committed';
   END IF;
-  IF p_ack_token IS NOT NULL THEN
-    DELETE FROM ${n.leases} l WHERE l.token = p_ack_token;
-    IF FOUND THEN
+  IF p_ack_tokens IS NOT NULL THEN
+    FOR v_lease IN DELETE FROM ${n.leases} l WHERE l.token = ANY (p_ack_tokens) RETURNING l.token, l.ids LOOP
       IF p_keep THEN
         UPDATE ${n.outbox} o SET status = 'published', published_at = v_now, attempts = o.attempts + 1
-        WHERE o.id = ANY (p_ack_ids) AND o.status = 'pending';
+        WHERE o.id = ANY (v_lease.ids) AND o.status = 'pending';
       ELSE
-        DELETE FROM ${n.outbox} o WHERE o.id = ANY (p_ack_ids) AND o.status = 'pending';
+        DELETE FROM ${n.outbox} o WHERE o.id = ANY (v_lease.ids) AND o.status = 'pending';
       END IF;
-      GET DIAGNOSTICS v_acked = ROW_COUNT;
-    END IF;
+      GET DIAGNOSTICS acked = ROW_COUNT;
+      lease_token := v_lease.token::text;
+      RETURN NEXT;
+    END LOOP;
+    acked := NULL;
+    lease_token := NULL;
   END IF;
   PERFORM pg_advisory_xact_lock(${n.claimLockKey}::bigint);
   WITH expired AS (
@@ -75,28 +78,25 @@ BEGIN
     UPDATE ${n.outbox} o SET attempts = o.attempts + 1, unfinished_claims = o.unfinished_claims + 1
     WHERE o.id = ANY (v_expired) AND o.status = 'pending';
   END IF;
-  v_token := nextval(${n.leaseSequenceLiteral});
-  INSERT INTO ${n.leases} (token, claimed_by, lease_until, ids)
-  SELECT v_token, p_relay, to_timestamp((p_now_ms + p_lease_ms) / 1000), array_agg(c.id ORDER BY c.id)
-  FROM (
+  RETURN QUERY
+  WITH candidates AS MATERIALIZED (
     SELECT o.id FROM ${n.outbox} o
     WHERE o.status = 'pending' AND o.available_at <= v_now
       AND o.id NOT IN (SELECT unnest(l.ids) FROM ${n.leases} l)
       AND NOT EXISTS (SELECT 1 FROM ${n.outbox} p WHERE p.status = 'pending' AND p.partition_key = o.partition_key AND p.id < o.id)
     ORDER BY o.id
-    LIMIT p_batch
-  ) c
-  HAVING count(*) > 0
-  RETURNING ids INTO v_ids;
-  IF v_ids IS NULL THEN
-    RETURN QUERY SELECT v_acked, NULL::text, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::jsonb, NULL::text, NULL::integer, NULL::integer, NULL::float8, NULL::text;
-    RETURN;
-  END IF;
-  RETURN QUERY
-  SELECT v_acked, t.id::text, t.message_id, t.destination, t.partition_key, NULLIF(t.headers, '{}'::jsonb),
+    LIMIT p_batch * p_batches
+  ), leased AS (
+    INSERT INTO ${n.leases} (token, claimed_by, lease_until, ids)
+    SELECT nextval(${n.leaseSequenceLiteral}), p_relay, to_timestamp((p_now_ms + p_lease_ms) / 1000), array_agg(c.id ORDER BY c.id)
+    FROM (SELECT c.id, (row_number() OVER (ORDER BY c.id) - 1) / p_batch AS chunk FROM candidates c) c
+    GROUP BY c.chunk
+    RETURNING token, ids
+  )
+  SELECT NULL::integer, t.id::text, t.message_id, t.destination, t.partition_key, NULLIF(t.headers, '{}'::jsonb),
     t.envelope, t.data::text, t.attempts + 1, t.unfinished_claims,
-    (extract(epoch from t.created_at) * 1000)::float8, v_token::text
-  FROM ${n.outbox} t WHERE t.id = ANY (v_ids);
+    (extract(epoch from t.created_at) * 1000)::float8, l.token::text
+  FROM leased l CROSS JOIN LATERAL unnest(l.ids) AS u(id) JOIN ${n.outbox} t ON t.id = u.id;
 END
 $iap$`;
 }

@@ -12,8 +12,8 @@ export interface OutboxSql {
   readonly insertUnkeyed: string;
   readonly insertUnkeyedNotify: string;
   readonly claim: string;
-  readonly ackDeleteThenClaim: string;
-  readonly ackKeepThenClaim: string;
+  readonly claimBatches: string;
+  readonly claimBatchesKeep: string;
   readonly ackDelete: string;
   readonly ackKeep: string;
   readonly ackDeletePart: string;
@@ -53,10 +53,7 @@ SELECT m.message_id, m.destination, m.partition_key, m.headers, m.envelope, m.da
 FROM ${joins.join(', ')} ORDER BY m.n`;
   };
   /** The claim function (see claim-function-sql.ts); only the acknowledgement mode differs. */
-  const claim = (ack: 'delete' | 'keep' | undefined): string =>
-    ack === undefined
-      ? `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, $3::text, $4::float8, NULL, NULL, false)`
-      : `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, $3::text, $4::float8, $5::bigint[], $6::bigint, ${ack === 'keep'})`;
+  const claimBatches = (keep: boolean): string => `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, $3::int4, $4::text, $5::float8, $6::bigint[], ${keep})`;
   /**
    * Removes the ids in `ids` from a batch's lease, fenced by its token (a relay taking the lease over
    * has to wait for the statement, and finds it without them). The lease ends with `endLease`.
@@ -81,12 +78,12 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
     insertKeyedNotify: insert(true, true),
     insertUnkeyed: insert(false, false),
     insertUnkeyedNotify: insert(false, true),
-    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms
-    claim: claim(undefined),
-    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms, $5 acknowledged ids, $6 their lease token
-    // (the acknowledgement comes first; its rows no longer block their keys)
-    ackDeleteThenClaim: claim('delete'),
-    ackKeepThenClaim: claim('keep'),
+    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms: one batch, nothing acknowledged
+    claim: `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, 1, $3::text, $4::float8, NULL, false)`,
+    // $1 now ms, $2 batch size, $3 batches, $4 relay id, $5 lease ms, $6 lease tokens of fully
+    // published batches to acknowledge first (or NULL; their rows then no longer block their keys)
+    claimBatches: claimBatches(false),
+    claimBatchesKeep: claimBatches(true),
     // $1 ids, $2 lease token: acknowledges the whole batch and ends its lease
     ackDelete: acknowledge(endingLease, false),
     // $1 ids, $2 lease token, $3 now ms
@@ -106,8 +103,9 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
   WHERE t.id = f.id AND t.status = 'pending' AND EXISTS (SELECT 1 FROM lease)
   RETURNING 1)
 SELECT count(*)::int AS n FROM done`,
-    // $1 lease token, $2 now ms, $3 lease ms: the number of messages the lease still holds
-    renew: `WITH done AS (UPDATE ${n.leases} l SET lease_until = ${ts('($2::float8 + $3::float8)')} WHERE l.token = $1::bigint RETURNING cardinality(l.ids) AS n) SELECT coalesce(sum(n), 0)::int AS n FROM done`,
+    // $1 lease tokens, $2 now ms, $3 lease ms: the number of messages the leases still hold (n) and of
+    // leases found
+    renew: `WITH done AS (UPDATE ${n.leases} l SET lease_until = ${ts('($2::float8 + $3::float8)')} WHERE l.token = ANY($1::bigint[]) RETURNING cardinality(l.ids) AS n) SELECT coalesce(sum(n), 0)::int AS n, count(*)::int AS leases FROM done`,
     // $1 ids, $2 lease token; the lease keeps the rest
     // a released claim is no attempt (nothing was decided about the message) and no unfinished one
     release: `WITH ${shrinkLease('$1', '$2')}, done AS (UPDATE ${n.outbox} o SET unfinished_claims = 0 WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1) SELECT count(*)::int AS n FROM done`,

@@ -3,7 +3,7 @@
  * Time comes from ManualClocks (passed into SQL as parameters), so backoff, leases and polls are
  * deterministic even on a real database.
  */
-import { ErrorCode, IapError, ManualClock, createEnvelope, createTraceparent, seededRandom, toCloudEvent, type Envelope, type Telemetry } from '@iap/core';
+import { ErrorCode, IapError, ManualClock, createEnvelope, createTraceparent, seededRandom, toCloudEvent, type Envelope, type Publisher, type Telemetry } from '@iap/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInbox,
@@ -78,10 +78,10 @@ export function messagingContract(target: ContractTarget): void {
     }
 
     /** The shared database, except that `statement` fails once (a dropped connection), and a one-slot relay on it. */
-    function relayFailingOnce(outbox: Outbox, publisher: TestPublisher, statement: string): Relay {
+    function relayFailingOnce(outbox: Outbox, publisher: TestPublisher, fails: (text: string, params: readonly unknown[]) => boolean): Relay {
       let failedOnce = false;
       const flaky = (text: string, params: unknown[] = []) => {
-        if (text === statement && !failedOnce) {
+        if (!failedOnce && fails(text, params)) {
           failedOnce = true;
           return Promise.reject(Object.assign(new Error('connection reset'), { code: '08006' }));
         }
@@ -91,6 +91,16 @@ export function messagingContract(target: ContractTarget): void {
       const r = createRelay({ database, outbox, publisher, clock: new ManualClock(T0), random: seededRandom(7), listen: false, metricsIntervalMs: 0, batchSize: 1, maxBatchesInFlight: 1 });
       relays.push(r);
       return r;
+    }
+
+    /** The shared database, telling `seen` of every statement once it has completed. */
+    function observedDatabase(seen: (text: string, params: readonly unknown[]) => void): MessagingDatabase {
+      const observed = async (text: string, params: unknown[] = []) => {
+        const result = await db.query(text, params);
+        seen(text, params);
+        return result;
+      };
+      return { query: observed, queryPrepared: observed, transaction: (fn) => db.transaction(fn), close: () => Promise.resolve() };
     }
 
     async function drain(relay: Relay, rounds = 50): Promise<void> {
@@ -490,7 +500,8 @@ export function messagingContract(target: ContractTarget): void {
         const { outbox, publisher } = await setup();
         await enqueue(outbox, [['ok', 1], ['bad', 1]]);
         publisher.failing.set('bad', { retryable: true });
-        const r = relayFailingOnce(outbox, publisher, outboxInternals(outbox)!.sql.fail);
+        const sql = outboxInternals(outbox)!.sql;
+        const r = relayFailingOnce(outbox, publisher, (text) => text === sql.fail);
         const batches: Array<{ published: number; retried: number; leaseLost: number }> = [];
         const lost: number[] = [];
         let errors = 0;
@@ -509,7 +520,9 @@ export function messagingContract(target: ContractTarget): void {
       it('acknowledges a published batch on its own when the statement that was to carry it fails', async () => {
         const { outbox, publisher, schema } = await setup();
         await enqueue(outbox, [['a', 1], ['b', 1]]);
-        const r = relayFailingOnce(outbox, publisher, outboxInternals(outbox)!.sql.ackDeleteThenClaim);
+        const sql = outboxInternals(outbox)!.sql;
+        // the claim statement that carries an acknowledgement (lease tokens in its last parameter)
+        const r = relayFailingOnce(outbox, publisher, (text, params) => text === sql.claimBatches && params[5] !== null);
         const batches: number[] = [];
         let errors = 0;
         r.on('batch', (b) => batches.push(b.published));
@@ -532,12 +545,140 @@ export function messagingContract(target: ContractTarget): void {
         expect(first.map((row) => row.partition_key).sort()).toEqual(['a', 'b']);
         // the lease has run out by the time the acknowledgement arrives: the rows are claimable heads again
         const later = T0 + 5_000;
-        const ids = `{${first.map((row) => row.id).join(',')}}`;
-        const rows = (await db.query(sql.ackDeleteThenClaim, [later, 10, 'r1', 1_000, ids, first[0]!.lease_token])).rows as Array<{ acked: number; id: string | null; partition_key: string | null }>;
-        expect(rows.every((row) => row.acked === 2)).toBe(true);
+        const rows = (await db.query(sql.claimBatches, [later, 10, 1, 'r1', 1_000, `{${first[0]!.lease_token}}`])).rows as Array<{ acked: number | null; id: string | null; partition_key: string | null; lease_token: string }>;
+        // one row answers the acknowledgement of the first lease, the others are the new claim
+        expect(rows.filter((row) => row.id === null)).toEqual([expect.objectContaining({ acked: 2, lease_token: first[0]!.lease_token })]);
         // only a's successor is claimed; the acknowledged rows are gone, not claimed a second time
         expect(rows.filter((row) => row.id !== null).map((row) => row.partition_key)).toEqual(['a']);
         expect((await outbox.stats(db)).pending).toBe(1);
+      });
+
+      it('claims several batches in one statement, each under its own lease, after acknowledging several', async () => {
+        const { outbox, schema } = await setup();
+        await enqueue(outbox, [['a', 1], ['b', 1], ['a', 2], ['b', 2], ['c', 1], ['d', 1], ['e', 1]]);
+        const sql = outboxInternals(outbox)!.sql;
+        type Row = { acked: number | null; id: string | null; partition_key: string | null; lease_token: string };
+        const first = (await db.query(sql.claimBatches, [T0, 1, 2, 'r1', 60_000, null])).rows as Row[];
+        // two batches of one: the two oldest heads (a1, b1), each with its own token
+        expect(first.map((row) => row.partition_key)).toEqual(expect.arrayContaining(['a', 'b']));
+        expect(new Set(first.map((row) => row.lease_token)).size).toBe(2);
+        const tokens = `{${first.map((row) => row.lease_token).join(',')}}`;
+        const second = (await db.query(sql.claimBatches, [T0, 2, 3, 'r1', 60_000, tokens])).rows as Row[];
+        const acks = second.filter((row) => row.id === null);
+        expect(acks.map((row) => [row.lease_token, row.acked]).sort()).toEqual(first.map((row) => [row.lease_token, 1]).sort());
+        // a2, b2 (unblocked by the acknowledgements), c1, d1, e1 in id order: batches of 2, 2 and 1
+        const claimed = second.filter((row) => row.id !== null);
+        const byLease = new Map<string, string[]>();
+        for (const row of claimed) byLease.set(row.lease_token, [...(byLease.get(row.lease_token) ?? []), row.partition_key!]);
+        expect([...byLease.values()].map((keys) => keys.length).sort()).toEqual([1, 2, 2]);
+        expect(claimed.map((row) => row.partition_key).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+        const leases = (await db.query(`SELECT cardinality(ids) AS n FROM "${schema}".iap_outbox_leases ORDER BY token`)).rows;
+        expect(leases).toHaveLength(3);
+      });
+
+      it('claims ahead while the backlog is deep: fewer claim statements than batches, order per key kept', async () => {
+        const { outbox, publisher, schema } = await setup();
+        await enqueue(outbox, Array.from({ length: 240 }, (_, i): [string, number] => [`k${i % 80}`, Math.floor(i / 80) + 1]));
+        const sql = outboxInternals(outbox)!.sql;
+        const batchesAsked: number[] = [];
+        const database = observedDatabase((text, params) => {
+          if (text === sql.claimBatches) batchesAsked.push(params[2] as number);
+        });
+        const r = createRelay({ database, outbox, publisher, clock: new ManualClock(T0), random: seededRandom(7), listen: false, metricsIntervalMs: 0, batchSize: 10, maxBatchesInFlight: 4 });
+        relays.push(r);
+        let published = 0;
+        r.on('batch', (b) => (published += b.published));
+        r.start();
+        await waitFor(() => published === 240, 'all 240 published', 10_000);
+        await r.stop();
+        // the first claim asks for one batch; once a claim comes back full, claims ask for four
+        expect(batchesAsked[0]).toBe(1);
+        expect(batchesAsked).toContain(4);
+        // 24 batches of 10 took fewer claim statements (each acknowledging what was published before)
+        expect(batchesAsked.length).toBeLessThan(24);
+        for (let k = 0; k < 80; k++) expect(publisher.sequence(`k${k}`)).toEqual([1, 2, 3]);
+        expect(publisher.published).toHaveLength(240);
+        expect((await outbox.stats(db)).pending).toBe(0);
+        expect((await db.query(`SELECT token FROM "${schema}".iap_outbox_leases`)).rows).toEqual([]);
+      });
+
+      it('on stop, hands back what it claimed ahead (no attempt counted) and acknowledges what it published', async () => {
+        const { outbox, publisher, schema } = await setup();
+        await enqueue(outbox, Array.from({ length: 60 }, (_, i): [string, number] => [`k${i}`, 1]));
+        const sql = outboxInternals(outbox)!.sql;
+        const batchesAsked: number[] = [];
+        const database = observedDatabase((text, params) => {
+          if (text === sql.claimBatches) batchesAsked.push(params[2] as number);
+        });
+        const first = createLatch();
+        const second = createLatch();
+        publisher.gate = first.promise;
+        const r = createRelay({ database, outbox, publisher, clock: new ManualClock(T0), random: seededRandom(7), listen: false, metricsIntervalMs: 0, batchSize: 10, maxBatchesInFlight: 2 });
+        relays.push(r);
+        r.start();
+        await waitFor(() => publisher.calls.length === 2, 'both slots publishing their first batch');
+        // the first batches come back full: the next claim asks for two batches, one of which waits
+        publisher.gate = second.promise;
+        first.open();
+        await waitFor(() => publisher.calls.length === 4, 'both slots publishing again');
+        expect(batchesAsked).toContain(2);
+        const stopped = r.stop();
+        second.open();
+        await stopped;
+        const published = publisher.published.length;
+        expect(published).toBe(40);
+        // nothing stays leased; what was claimed ahead and not published is pending, with no attempt counted
+        expect((await db.query(`SELECT token FROM "${schema}".iap_outbox_leases`)).rows).toEqual([]);
+        const rows = (await db.query(`SELECT attempts, unfinished_claims FROM "${schema}".iap_outbox`)).rows as Array<{ attempts: number; unfinished_claims: number }>;
+        expect(rows).toHaveLength(60 - published);
+        expect(rows.every((row) => row.attempts === 0 && row.unfinished_claims === 0)).toBe(true);
+        publisher.gate = undefined;
+        const next = createRelay({ database: db, outbox, publisher, clock: new ManualClock(T0), random: seededRandom(7), listen: false, metricsIntervalMs: 0 });
+        relays.push(next);
+        await drain(next);
+        for (let k = 0; k < 60; k++) expect(publisher.sequence(`k${k}`)).toEqual([1]);
+      });
+
+      it('keeps the leases of batches claimed ahead from running out while they wait', async () => {
+        const { outbox, publisher, schema } = await setup();
+        await enqueue(outbox, Array.from({ length: 40 }, (_, i): [string, number] => [`k${i}`, 1]));
+        const sql = outboxInternals(outbox)!.sql;
+        const renewed: string[] = [];
+        const database = observedDatabase((text, params) => {
+          if (text === sql.renew) renewed.push(...(params[0] as string).slice(1, -1).split(','));
+        });
+        // the first publish passes, the second and third wait: the first slot then claims two batches
+        // (its claim came back full) and publishes one while the other waits in the ready queue
+        const latches = [undefined, createLatch(), createLatch()];
+        let calls = 0;
+        const gated: Publisher = {
+          publish: async (messages, options) => {
+            const latch = latches[calls++];
+            if (latch !== undefined) await latch.promise;
+            return publisher.publish(messages, options);
+          },
+          close: () => Promise.resolve(),
+        };
+        const clock = new ManualClock(T0);
+        const leaseMs = 30_000;
+        const r = createRelay({ database, outbox, publisher: gated, clock, random: seededRandom(7), listen: false, metricsIntervalMs: 0, batchSize: 10, maxBatchesInFlight: 2, leaseMs });
+        relays.push(r);
+        let published = 0;
+        r.on('batch', (b) => (published += b.published));
+        r.start();
+        await waitFor(() => calls === 3, 'three publishes under way');
+        const waiting = (await db.query(`SELECT token::text AS token FROM "${schema}".iap_outbox_leases ORDER BY token DESC LIMIT 1`)).rows[0] as { token: string };
+        // a third of leaseMs later the waiting batch's lease is renewed, though no slot is free
+        clock.advance(leaseMs / 3);
+        await waitFor(() => renewed.includes(waiting.token), 'the waiting lease renewed');
+        const until = (await db.query(`SELECT (extract(epoch from lease_until) * 1000)::float8 AS ms FROM "${schema}".iap_outbox_leases WHERE token = $1::bigint`, [waiting.token])).rows[0] as { ms: number };
+        expect(until.ms).toBe(T0 + leaseMs / 3 + leaseMs);
+        latches[1]!.open();
+        latches[2]!.open();
+        await waitFor(() => published === 40, 'all 40 published', 10_000);
+        await r.stop();
+        expect(publisher.published).toHaveLength(40);
+        expect((await db.query(`SELECT token FROM "${schema}".iap_outbox_leases`)).rows).toEqual([]);
       });
 
       it('never gives one row to two claims racing on separate connections (claims are serialised)', async () => {
