@@ -89,7 +89,7 @@ function rawDrain(group: string, batchSize: number): () => Promise<BenchCaseResu
       await fill(createOutbox({ schema }), RELAY_MESSAGES);
       const table = `"${schema}".iap_outbox`;
       const sql = `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE status = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING id, message_id, destination, partition_key, headers, envelope`;
+        RETURNING id, message_id, destination, partition_key, headers, envelope, data`;
       let drained = 0;
       const result = await measureThroughput(group, `raw DELETE ... RETURNING drain (batch ${batchSize}, ${IN_FLIGHT} in parallel)`, 'floor', RELAY_MESSAGES, async () => {
         await Promise.all(

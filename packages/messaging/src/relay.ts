@@ -132,6 +132,8 @@ export function createRelay(options: RelayOptions): Relay {
   let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
   let metricsTimer: TimerHandle | undefined;
   let keeperTimer: TimerHandle | undefined;
+  /** True from start() until the slots have ended and settleAhead ran (the keeper runs while stopping too). */
+  let keeping = false;
   let cleanupTimer: TimerHandle | undefined;
 
   const count = (name: string, value: number): void => {
@@ -430,7 +432,11 @@ export function createRelay(options: RelayOptions): Relay {
     }
     backlogDeep = claimed.length === want && claimed.every((batch) => batch.batch.length === o.batchSize);
     const [mine, ...rest] = claimed;
-    ready.push(...rest);
+    if (rest.length > 0) {
+      ready.push(...rest);
+      // idle slots take them now, not after this slot's publish
+      wake();
+    }
     return mine;
   }
 
@@ -449,6 +455,9 @@ export function createRelay(options: RelayOptions): Relay {
    * next claim, and hands back the batches claimed ahead (not attempts).
    */
   async function settleAhead(): Promise<void> {
+    keeping = false;
+    if (keeperTimer !== undefined) clock.clearTimeout(keeperTimer);
+    keeperTimer = undefined;
     for (const batch of pendingAcks.splice(0)) await acknowledgeAlone(batch);
     for (const { started, leaseToken, batch } of ready.splice(0)) {
       await acknowledgeAlone({ started, leaseToken, claimed: batch.length, outcomes: batch.map(({ claimed }): Outcome => ({ claimed, release: true })) });
@@ -458,20 +467,32 @@ export function createRelay(options: RelayOptions): Relay {
   /**
    * Renews the leases of the batches that wait (in `ready`, and published ones whose acknowledgement
    * waits for the next claim) every third of `leaseMs`, so none runs out while its batch waits, even
-   * when every slot is held up by a slow publisher.
+   * when every slot is held up by a slow publisher, and while the relay stops. A ready batch whose
+   * lease is gone (another relay took it over) is dropped and counted as lost, never published.
    */
   function scheduleKeeper(): void {
+    if (!keeping) return;
     keeperTimer = clock.setTimeout(() => {
       keeperTimer = undefined;
-      if (state !== 'running') return;
-      const tokens = [...ready, ...pendingAcks].map((batch) => batch.leaseToken);
-      if (tokens.length === 0) {
+      const waiting = [...ready, ...pendingAcks].map((batch) => batch.leaseToken);
+      if (waiting.length === 0) {
         scheduleKeeper();
         return;
       }
-      run(sql.renew, [idArrayLiteral(tokens), clock.now(), o.leaseMs])
+      run(sql.renew, [idArrayLiteral(waiting), clock.now(), o.leaseMs])
         .then((result) => {
-          if (readCount(result.rows[0], 'leases') < tokens.length) o.logger.warn({ relay: o.relayId, waiting: tokens.length }, 'outbox leases lost while their batches waited (they ran out and another relay took them over)');
+          const found = new Set(readString(result.rows[0], 'tokens')?.split(',') ?? []);
+          let lost = 0;
+          for (let i = ready.length - 1; i >= 0; i--) {
+            const batch = ready[i]!;
+            if (!waiting.includes(batch.leaseToken) || found.has(batch.leaseToken)) continue;
+            ready.splice(i, 1);
+            lost++;
+            completeBatch({ started: batch.started, leaseToken: batch.leaseToken, claimed: batch.batch.length, outcomes: [] }, { published: 0, retried: 0, dead: 0, lost: batch.batch.length, released: 0 });
+          }
+          // a published batch whose lease is gone reports leaseLost when its acknowledgement comes
+          lost += pendingAcks.filter((batch) => waiting.includes(batch.leaseToken) && !found.has(batch.leaseToken)).length;
+          if (lost > 0) o.logger.warn({ relay: o.relayId, lost }, 'outbox leases lost while their batches waited (they ran out and another relay took them over)');
         })
         .catch((error: unknown) => o.logger.warn({ relay: o.relayId, error: toIapError(error).toJSON() }, 'renewing the leases of waiting outbox batches failed'))
         .finally(scheduleKeeper);
@@ -648,6 +669,7 @@ export function createRelay(options: RelayOptions): Relay {
       }
       scheduleMetrics();
       scheduleCleanup();
+      keeping = true;
       scheduleKeeper();
       loopsPromise = Promise.all(Array.from({ length: o.maxBatchesInFlight }, (_, slot) => loop(slot))).then(settleAhead);
     },
@@ -666,7 +688,6 @@ export function createRelay(options: RelayOptions): Relay {
       state = 'stopping';
       o.outbox.wakeListeners.delete(wake);
       if (metricsTimer !== undefined) clock.clearTimeout(metricsTimer);
-      if (keeperTimer !== undefined) clock.clearTimeout(keeperTimer);
       if (cleanupTimer !== undefined) clock.clearTimeout(cleanupTimer);
       wake();
       // let the in-flight batches finish; after timeoutMs, abort their publish and release what is unconfirmed

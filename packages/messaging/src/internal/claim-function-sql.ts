@@ -27,7 +27,8 @@
  *    the lock holder never waits for a row lock: an acknowledgement holding its lease row while it
  *    waits for the lock cannot deadlock with it;
  * 4. the oldest available heads of the keys that no lease holds, up to `p_batches` batches of
- *    `p_batch`, are leased, one lease row and fencing token per batch (in id order), and returned:
+ *    `p_batch`, are leased (the oldest first, split in id order), one lease row and fencing token per
+ *    batch, and returned:
  *    attributes and data text apart (see claimed-row.ts), the attempt number this claim makes,
  *    headers (NULL when there are none) and the batch's `lease_token`. A relay with a deep backlog
  *    asks for several batches per call (see relay.ts: claiming ahead).

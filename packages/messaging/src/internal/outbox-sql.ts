@@ -103,9 +103,9 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
   WHERE t.id = f.id AND t.status = 'pending' AND EXISTS (SELECT 1 FROM lease)
   RETURNING 1)
 SELECT count(*)::int AS n FROM done`,
-    // $1 lease tokens, $2 now ms, $3 lease ms: the number of messages the leases still hold (n) and of
-    // leases found
-    renew: `WITH done AS (UPDATE ${n.leases} l SET lease_until = ${ts('($2::float8 + $3::float8)')} WHERE l.token = ANY($1::bigint[]) RETURNING cardinality(l.ids) AS n) SELECT coalesce(sum(n), 0)::int AS n, count(*)::int AS leases FROM done`,
+    // $1 lease tokens, $2 now ms, $3 lease ms: the number of messages the leases still hold (n) and the
+    // tokens of the leases found, comma-separated (NULL when none)
+    renew: `WITH done AS (UPDATE ${n.leases} l SET lease_until = ${ts('($2::float8 + $3::float8)')} WHERE l.token = ANY($1::bigint[]) RETURNING l.token, cardinality(l.ids) AS n) SELECT coalesce(sum(n), 0)::int AS n, string_agg(token::text, ',') AS tokens FROM done`,
     // $1 ids, $2 lease token; the lease keeps the rest
     // a released claim is no attempt (nothing was decided about the message) and no unfinished one
     release: `WITH ${shrinkLease('$1', '$2')}, done AS (UPDATE ${n.outbox} o SET unfinished_claims = 0 WHERE o.id = ANY($1::bigint[]) AND o.status = 'pending' AND EXISTS (SELECT 1 FROM lease) RETURNING 1) SELECT count(*)::int AS n FROM done`,

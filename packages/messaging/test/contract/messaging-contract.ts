@@ -145,7 +145,7 @@ export function messagingContract(target: ContractTarget): void {
         // rows as a version 2 writer stored them: data inside the envelope
         const oldRow = async (key: string, n: number): Promise<void> => {
           const envelope = event(key, n);
-          await db.query(`INSERT INTO ${names.outbox} (message_id, destination, partition_key, envelope, created_at, available_at) VALUES ($1, 'orders', $2, $3::jsonb, now(), now())`, [envelope.id, key, JSON.stringify(toCloudEvent(envelope))]);
+          await db.query(`INSERT INTO ${names.outbox} (message_id, destination, partition_key, envelope, created_at, available_at) VALUES ($1, 'orders', $2, $3::jsonb, to_timestamp($4::float8 / 1000), to_timestamp($4::float8 / 1000))`, [envelope.id, key, JSON.stringify(toCloudEvent(envelope)), T0]);
         };
         await oldRow('a', 1);
         await oldRow('a', 2);
@@ -639,7 +639,12 @@ export function messagingContract(target: ContractTarget): void {
         for (let k = 0; k < 60; k++) expect(publisher.sequence(`k${k}`)).toEqual([1]);
       });
 
-      it('keeps the leases of batches claimed ahead from running out while they wait', async () => {
+      /**
+       * A started relay (2 slots, batch 10, 40 keys) whose first publish passes and whose second and
+       * third wait: the first slot then claims two batches (its claim came back full), publishes one
+       * and leaves the other waiting in the ready queue. Answers that waiting lease.
+       */
+      async function relayWithWaitingBatch(leaseMs: number) {
         const { outbox, publisher, schema } = await setup();
         await enqueue(outbox, Array.from({ length: 40 }, (_, i): [string, number] => [`k${i}`, 1]));
         const sql = outboxInternals(outbox)!.sql;
@@ -647,12 +652,12 @@ export function messagingContract(target: ContractTarget): void {
         const database = observedDatabase((text, params) => {
           if (text === sql.renew) renewed.push(...(params[0] as string).slice(1, -1).split(','));
         });
-        // the first publish passes, the second and third wait: the first slot then claims two batches
-        // (its claim came back full) and publishes one while the other waits in the ready queue
         const latches = [undefined, createLatch(), createLatch()];
         let calls = 0;
+        const handedOver = new Set<string>();
         const gated: Publisher = {
           publish: async (messages, options) => {
+            for (const message of messages) handedOver.add(message.id);
             const latch = latches[calls++];
             if (latch !== undefined) await latch.promise;
             return publisher.publish(messages, options);
@@ -660,25 +665,55 @@ export function messagingContract(target: ContractTarget): void {
           close: () => Promise.resolve(),
         };
         const clock = new ManualClock(T0);
-        const leaseMs = 30_000;
         const r = createRelay({ database, outbox, publisher: gated, clock, random: seededRandom(7), listen: false, metricsIntervalMs: 0, batchSize: 10, maxBatchesInFlight: 2, leaseMs });
         relays.push(r);
-        let published = 0;
-        r.on('batch', (b) => (published += b.published));
+        const lost: number[] = [];
+        r.on('leaseLost', (e) => lost.push(e.count));
         r.start();
         await waitFor(() => calls === 3, 'three publishes under way');
-        const waiting = (await db.query(`SELECT token::text AS token FROM "${schema}".iap_outbox_leases ORDER BY token DESC LIMIT 1`)).rows[0] as { token: string };
+        // the lease whose messages no publish call has seen
+        const leases = (await db.query(`SELECT l.token::text AS token, array_agg(o.message_id) AS ids FROM "${schema}".iap_outbox_leases l CROSS JOIN LATERAL unnest(l.ids) AS u(id) JOIN "${schema}".iap_outbox o ON o.id = u.id GROUP BY l.token`)).rows as Array<{ token: string; ids: string[] }>;
+        const waitingLeases = leases.filter((lease) => lease.ids.every((id) => !handedOver.has(id)));
+        expect(waitingLeases).toHaveLength(1);
+        const leaseUntil = async (token: string) => ((await db.query(`SELECT (extract(epoch from lease_until) * 1000)::float8 AS ms FROM "${schema}".iap_outbox_leases WHERE token = $1::bigint`, [token])).rows[0] as { ms: number } | undefined)?.ms;
+        return { r, clock, schema, publisher, renewed, lost, handedOver, waiting: waitingLeases[0]!, leaseUntil, release: () => latches.forEach((latch) => latch?.open()) };
+      }
+
+      it('keeps the leases of batches claimed ahead from running out while they wait, also while stopping', async () => {
+        const leaseMs = 30_000;
+        const { r, clock, schema, publisher, renewed, waiting, leaseUntil, release } = await relayWithWaitingBatch(leaseMs);
         // a third of leaseMs later the waiting batch's lease is renewed, though no slot is free
         clock.advance(leaseMs / 3);
         await waitFor(() => renewed.includes(waiting.token), 'the waiting lease renewed');
-        const until = (await db.query(`SELECT (extract(epoch from lease_until) * 1000)::float8 AS ms FROM "${schema}".iap_outbox_leases WHERE token = $1::bigint`, [waiting.token])).rows[0] as { ms: number };
-        expect(until.ms).toBe(T0 + leaseMs / 3 + leaseMs);
-        latches[1]!.open();
-        latches[2]!.open();
-        await waitFor(() => published === 40, 'all 40 published', 10_000);
-        await r.stop();
-        expect(publisher.published).toHaveLength(40);
+        expect(await leaseUntil(waiting.token)).toBe(T0 + leaseMs / 3 + leaseMs);
+        // stopping waits for the slots; the waiting lease is still kept meanwhile
+        const stopped = r.stop({ timeoutMs: 10 * leaseMs });
+        for (const round of [2, 3]) {
+          renewed.length = 0;
+          clock.advance(leaseMs / 3);
+          await waitFor(() => renewed.includes(waiting.token), 'the waiting lease renewed while stopping');
+          expect(await leaseUntil(waiting.token)).toBe(T0 + (round * leaseMs) / 3 + leaseMs);
+        }
+        release();
+        await stopped;
+        // three batches published; the waiting one handed back; no lease left
+        expect(publisher.published).toHaveLength(30);
         expect((await db.query(`SELECT token FROM "${schema}".iap_outbox_leases`)).rows).toEqual([]);
+      });
+
+      it('drops a batch claimed ahead whose lease another relay took over, without publishing it', async () => {
+        const leaseMs = 30_000;
+        const { r, clock, schema, publisher, lost, handedOver, waiting, release } = await relayWithWaitingBatch(leaseMs);
+        // as a takeover does: the lease row goes
+        await db.query(`DELETE FROM "${schema}".iap_outbox_leases WHERE token = $1::bigint`, [waiting.token]);
+        clock.advance(leaseMs / 3);
+        await waitFor(() => lost.length > 0, 'the lost batch counted');
+        expect(lost).toEqual([10]);
+        const stopped = r.stop({ timeoutMs: 10 * leaseMs });
+        release();
+        await stopped;
+        expect(publisher.published).toHaveLength(30);
+        for (const id of waiting.ids) expect(handedOver.has(id)).toBe(false);
       });
 
       it('never gives one row to two claims racing on separate connections (claims are serialised)', async () => {
@@ -822,7 +857,8 @@ export function messagingContract(target: ContractTarget): void {
         let rounds = 0;
         r.on('batch', () => rounds++);
         r.start();
-        await waitFor(() => clock.pendingTimers > 0, 'the relay to go idle');
+        // idle: the lease keeper's timer and slot 0's backup poll
+        await waitFor(() => clock.pendingTimers >= 2, 'the relay to go idle');
         await db.transaction((tx) => silent.enqueue(tx, { destination: 'orders', envelope: event('k', 1) }));
         expect(publisher.published).toHaveLength(0);
         await clock.advanceAsync(100);

@@ -148,9 +148,10 @@ describe.skipIf(!service.available)(`crash test on PostgreSQL (${TOTAL} messages
     expect(Number((await pool.query(`SELECT count(*) AS n FROM "${schema}".effects`)).rows[0].n)).toBe(TOTAL);
     const duplicates = deliveries.length - TOTAL;
     expect(skipped).toBe(duplicates);
-    // duplicates only from batches in flight at a kill (a relay keeps up to two in flight): the
-    // first delivery of every duplicated message came from a relay that was then killed
-    expect(duplicates).toBeLessThanOrEqual(kills * BATCH * 2);
+    // duplicates only from batches in flight at a kill: a relay (2 slots, claiming up to 2 batches
+    // ahead) has at most 3 batches published or being published whose acknowledgement has not
+    // committed; the first delivery of every duplicated message came from a relay that was then killed
+    expect(duplicates).toBeLessThanOrEqual(kills * BATCH * 3);
     const firstRelay = new Map<string, string>();
     for (const d of deliveries) {
       const first = firstRelay.get(d.message_id);
