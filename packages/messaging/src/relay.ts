@@ -132,8 +132,8 @@ export function createRelay(options: RelayOptions): Relay {
   let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
   let metricsTimer: TimerHandle | undefined;
   let keeperTimer: TimerHandle | undefined;
-  /** True from start() until the slots have ended and settleAhead ran (the keeper runs while stopping too). */
-  let keeping = false;
+  /** Lease tokens of the batches being published (the lease keeper renews them). */
+  const publishing = new Set<string>();
   let cleanupTimer: TimerHandle | undefined;
 
   const count = (name: string, value: number): void => {
@@ -196,19 +196,8 @@ export function createRelay(options: RelayOptions): Relay {
 
     const abort = new AbortController();
     inFlightAborts.add(abort);
-    let renewTimer: TimerHandle | undefined;
-    const renew = (): void => {
-      renewTimer = clock.setTimeout(() => {
-        exec('renewing a lease', sql.renew, [idArrayLiteral([leaseToken]), clock.now(), o.leaseMs])
-          .then((renewed) => {
-            // nothing of the batch is recorded while it is published: the lease holds all of it or is gone
-            if (renewed === 0) o.logger.warn({ relay: o.relayId, claimed: batch.length }, 'outbox lease lost while publishing (it ran out and another relay took it over)');
-          })
-          .catch((error: unknown) => o.logger.warn({ relay: o.relayId, error: toIapError(error).toJSON() }, 'renewing the outbox lease failed'));
-        renew();
-      }, Math.max(1, Math.floor(o.leaseMs / 3)));
-    };
-    renew();
+    publishing.add(leaseToken);
+    keepLeases();
     let timeoutTimer: TimerHandle | undefined;
     const started = clock.now();
     let results: PublishResult[] | undefined;
@@ -229,7 +218,7 @@ export function createRelay(options: RelayOptions): Relay {
     } catch (error) {
       thrown = toIapError(error, ErrorCode.PUBLISH_FAILED);
     } finally {
-      if (renewTimer !== undefined) clock.clearTimeout(renewTimer);
+      publishing.delete(leaseToken);
       if (timeoutTimer !== undefined) clock.clearTimeout(timeoutTimer);
       inFlightAborts.delete(abort);
     }
@@ -350,7 +339,7 @@ export function createRelay(options: RelayOptions): Relay {
    * acknowledgement of its previous batch to the next claim statement (`pendingAcks`). So small
    * batches need fewer round trips to PostgreSQL than batches, while every slot still claims on its
    * own connection (a claim that never answers stalls one slot, not the relay). The waiting batches'
-   * leases are kept by `scheduleKeeper`.
+   * leases are kept by `keepLeases`.
    */
   const AHEAD_ROWS = 500;
   const aheadBatches = Math.max(1, Math.min(o.maxBatchesInFlight, Math.floor(AHEAD_ROWS / o.batchSize)));
@@ -419,7 +408,10 @@ export function createRelay(options: RelayOptions): Relay {
       const [batch] = await claimBatches(previous === undefined ? [] : [previous], 1);
       return batch;
     }
-    if (previous !== undefined) pendingAcks.push(previous);
+    if (previous !== undefined) {
+      pendingAcks.push(previous);
+      keepLeases();
+    }
     const waiting = ready.shift();
     if (waiting !== undefined) return waiting;
     const want = backlogDeep ? Math.max(1, aheadBatches - aheadInFlight) : 1;
@@ -434,6 +426,7 @@ export function createRelay(options: RelayOptions): Relay {
     const [mine, ...rest] = claimed;
     if (rest.length > 0) {
       ready.push(...rest);
+      keepLeases();
       // idle slots take them now, not after this slot's publish
       wake();
     }
@@ -455,9 +448,6 @@ export function createRelay(options: RelayOptions): Relay {
    * next claim, and hands back the batches claimed ahead (not attempts).
    */
   async function settleAhead(): Promise<void> {
-    keeping = false;
-    if (keeperTimer !== undefined) clock.clearTimeout(keeperTimer);
-    keeperTimer = undefined;
     for (const batch of pendingAcks.splice(0)) await acknowledgeAlone(batch);
     for (const { started, leaseToken, batch } of ready.splice(0)) {
       await acknowledgeAlone({ started, leaseToken, claimed: batch.length, outcomes: batch.map(({ claimed }): Outcome => ({ claimed, release: true })) });
@@ -465,37 +455,40 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   /**
-   * Renews the leases of the batches that wait (in `ready`, and published ones whose acknowledgement
-   * waits for the next claim) every third of `leaseMs`, so none runs out while its batch waits, even
-   * when every slot is held up by a slow publisher, and while the relay stops. A ready batch whose
-   * lease is gone (another relay took it over) is dropped and counted as lost, never published.
+   * The lease keeper: every third of `leaseMs`, while the relay holds any batch (being published,
+   * waiting in `ready`, or published and waiting for the next claim to acknowledge it), one statement
+   * renews all their leases, so none runs out while a slow publisher holds every slot, or while the
+   * relay stops. A ready batch whose lease is gone (another relay took it over) is dropped and counted
+   * as lost, never published; a published or publishing one reports `leaseLost` when recorded. Arms
+   * itself when a batch is held and stops when none is.
    */
-  function scheduleKeeper(): void {
-    if (!keeping) return;
+  function keepLeases(): void {
+    if (keeperTimer !== undefined || state === 'stopped' || (publishing.size === 0 && ready.length === 0 && pendingAcks.length === 0)) return;
     keeperTimer = clock.setTimeout(() => {
-      keeperTimer = undefined;
-      const waiting = [...ready, ...pendingAcks].map((batch) => batch.leaseToken);
-      if (waiting.length === 0) {
-        scheduleKeeper();
+      const held = [...publishing, ...ready.map((batch) => batch.leaseToken), ...pendingAcks.map((batch) => batch.leaseToken)];
+      if (held.length === 0) {
+        keeperTimer = undefined;
         return;
       }
-      run(sql.renew, [idArrayLiteral(waiting), clock.now(), o.leaseMs])
+      run(sql.renew, [idArrayLiteral(held), clock.now(), o.leaseMs])
         .then((result) => {
           const found = new Set(readString(result.rows[0], 'tokens')?.split(',') ?? []);
           let lost = 0;
           for (let i = ready.length - 1; i >= 0; i--) {
             const batch = ready[i]!;
-            if (!waiting.includes(batch.leaseToken) || found.has(batch.leaseToken)) continue;
+            if (!held.includes(batch.leaseToken) || found.has(batch.leaseToken)) continue;
             ready.splice(i, 1);
             lost++;
             completeBatch({ started: batch.started, leaseToken: batch.leaseToken, claimed: batch.batch.length, outcomes: [] }, { published: 0, retried: 0, dead: 0, lost: batch.batch.length, released: 0 });
           }
-          // a published batch whose lease is gone reports leaseLost when its acknowledgement comes
-          lost += pendingAcks.filter((batch) => waiting.includes(batch.leaseToken) && !found.has(batch.leaseToken)).length;
-          if (lost > 0) o.logger.warn({ relay: o.relayId, lost }, 'outbox leases lost while their batches waited (they ran out and another relay took them over)');
+          for (const token of [...publishing, ...pendingAcks.map((batch) => batch.leaseToken)]) if (held.includes(token) && !found.has(token)) lost++;
+          if (lost > 0) o.logger.warn({ relay: o.relayId, lost }, 'outbox leases lost while their batches were published or waited (they ran out and another relay took them over)');
         })
-        .catch((error: unknown) => o.logger.warn({ relay: o.relayId, error: toIapError(error).toJSON() }, 'renewing the leases of waiting outbox batches failed'))
-        .finally(scheduleKeeper);
+        .catch((error: unknown) => o.logger.warn({ relay: o.relayId, error: toIapError(error).toJSON() }, 'renewing the outbox leases failed'))
+        .finally(() => {
+          keeperTimer = undefined;
+          keepLeases();
+        });
     }, Math.max(1, Math.floor(o.leaseMs / 3)));
   }
 
@@ -669,8 +662,6 @@ export function createRelay(options: RelayOptions): Relay {
       }
       scheduleMetrics();
       scheduleCleanup();
-      keeping = true;
-      scheduleKeeper();
       loopsPromise = Promise.all(Array.from({ length: o.maxBatchesInFlight }, (_, slot) => loop(slot))).then(settleAhead);
     },
     runOnce() {
@@ -708,6 +699,8 @@ export function createRelay(options: RelayOptions): Relay {
       if (off) await off().catch(() => undefined);
       events.removeAllListeners();
       state = 'stopped';
+      if (keeperTimer !== undefined) clock.clearTimeout(keeperTimer);
+      keeperTimer = undefined;
     },
     close() {
       return relay.stop();
