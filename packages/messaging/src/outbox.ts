@@ -1,9 +1,10 @@
-import { ErrorCode, IapError, ValidationError, fromCloudEvent, systemClock, toCloudEvent, validateEnvelope, type Clock, type Envelope, type ValidationIssue } from '@iap/core';
+import { ErrorCode, IapError, ValidationError, systemClock, toCloudEvent, validateEnvelope, type Clock, type Envelope, type ValidationIssue } from '@iap/core';
 import type { SqlExecutor } from './executor.js';
 import { storeFailed } from './internal/database-error.js';
 import { registerOutbox, type OutboxInternals } from './internal/outbox-internals.js';
 import { buildOutboxSql } from './internal/outbox-sql.js';
 import { readCount, readNumber, readString } from './internal/rows.js';
+import { decodeStoredEnvelope, parseColumn } from './internal/stored-envelope.js';
 import { resolveTableNames } from './internal/table-names.js';
 import { transactionNotifier } from './internal/transaction-handle.js';
 import type { DeadLetter, OutboxMessage, OutboxStats } from './outbox-message.js';
@@ -181,17 +182,14 @@ function checkIds(ids: readonly string[], what: string): string[] {
 /** A stored envelope with its data put back; undefined when the row does not hold a valid one. */
 function parseStored(value: unknown, dataJson: unknown): Envelope | undefined {
   try {
-    const stored: unknown = typeof value === 'string' ? JSON.parse(value) : value;
-    if (typeof dataJson !== 'string') return fromCloudEvent(stored);
-    if (typeof stored !== 'object' || stored === null || 'data' in stored) return undefined;
-    return fromCloudEvent({ ...stored, data: JSON.parse(dataJson) as unknown });
+    return decodeStoredEnvelope(value, typeof dataJson === 'string' ? dataJson : undefined);
   } catch {
     return undefined;
   }
 }
 
 function parseHeaders(value: unknown): Record<string, string> {
-  const raw: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  const raw = parseColumn(value);
   const headers: Record<string, string> = {};
   if (typeof raw === 'object' && raw !== null) for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') headers[k] = v;
   return headers;

@@ -8,6 +8,7 @@
  * keeps `data` inside `envelope` (no `data_json`) and is decoded whole.
  */
 import { fromCloudEvent, isJsonContentType, type Envelope, type PublishMessage } from '@iap/core';
+import { decodeStoredEnvelope, parseColumn } from './stored-envelope.js';
 import type { RelayMessageRef } from '../relay-events.js';
 import { readCount, readNumber, readString } from './rows.js';
 
@@ -80,10 +81,6 @@ function withLazyData(attributes: Envelope, dataJson: string): Envelope {
   };
 }
 
-function parseColumn(value: unknown): unknown {
-  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
-}
-
 /**
  * The message to publish for a claimed row.
  * @throws ValidationError (or a SyntaxError for unparsable JSON) when the stored envelope is not
@@ -98,13 +95,13 @@ export function toPublishMessage({ claimed, row: raw }: ClaimedRow): PublishMess
   let passOn: string | undefined;
   if (dataJson !== undefined) {
     const record = stored as Record<string, unknown>;
-    if (record.data !== undefined) throw new Error('the row holds data both in its envelope and in its data column');
-    if ((record.data_base64 === undefined || record.data_base64 === null) && isJsonContentType(attributes.dataContentType)) {
+    if (record.data === undefined && (record.data_base64 === undefined || record.data_base64 === null) && isJsonContentType(attributes.dataContentType)) {
       envelope = withLazyData(attributes, dataJson);
       passOn = dataJson;
     } else {
-      // a string for another content type, or a corrupt row with data and data_base64: the full check
-      envelope = fromCloudEvent({ ...record, data: JSON.parse(dataJson) as unknown });
+      // a string for another content type, or a corrupt row (data in both columns, or next to
+      // data_base64): the full check
+      envelope = decodeStoredEnvelope(stored, dataJson);
     }
   }
   // the claim answers NULL for no headers (the usual case): one shared empty object then

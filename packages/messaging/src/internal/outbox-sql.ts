@@ -11,7 +11,6 @@ export interface OutboxSql {
   readonly insertKeyedNotify: string;
   readonly insertUnkeyed: string;
   readonly insertUnkeyedNotify: string;
-  readonly claim: string;
   readonly claimBatches: string;
   readonly claimBatchesKeep: string;
   readonly ackDelete: string;
@@ -78,8 +77,6 @@ FROM ${joins.join(', ')} ORDER BY m.n`;
     insertKeyedNotify: insert(true, true),
     insertUnkeyed: insert(false, false),
     insertUnkeyedNotify: insert(false, true),
-    // $1 now ms, $2 batch size, $3 relay id, $4 lease ms: one batch, nothing acknowledged
-    claim: `SELECT * FROM ${n.claimFunction}($1::float8, $2::int4, 1, $3::text, $4::float8, NULL, false)`,
     // $1 now ms, $2 batch size, $3 batches, $4 relay id, $5 lease ms, $6 lease tokens of fully
     // published batches to acknowledge first (or NULL; their rows then no longer block their keys)
     claimBatches: claimBatches(false),

@@ -541,7 +541,7 @@ export function messagingContract(target: ContractTarget): void {
         const { outbox } = await setup();
         await enqueue(outbox, [['a', 1], ['a', 2], ['b', 1]]);
         const sql = outboxInternals(outbox)!.sql;
-        const first = (await db.query(sql.claim, [T0, 10, 'r1', 1_000])).rows as Array<{ id: string; lease_token: string; partition_key: string }>;
+        const first = (await db.query(sql.claimBatches, [T0, 10, 1, 'r1', 1_000, null])).rows as Array<{ id: string; lease_token: string; partition_key: string }>;
         expect(first.map((row) => row.partition_key).sort()).toEqual(['a', 'b']);
         // the lease has run out by the time the acknowledgement arrives: the rows are claimable heads again
         const later = T0 + 5_000;
@@ -724,7 +724,7 @@ export function messagingContract(target: ContractTarget): void {
         // 200 keys with one message each: every row is a claimable head, so racing claims want the same rows
         await enqueue(outbox, Array.from({ length: 200 }, (_, i): [string, number] => [`k${i}`, 1]));
         const sql = outboxInternals(outbox)!.sql;
-        const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => db.query(sql.claim, [T0, 40, `r${i}`, 60_000])));
+        const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => db.query(sql.claimBatches, [T0, 40, 1, `r${i}`, 60_000, null])));
         const ids = claims.flatMap((claim) => (claim.rows as Array<{ id: string | null }>).map((row) => row.id).filter((id) => id !== null));
         expect(ids).toHaveLength(200);
         expect(new Set(ids).size).toBe(200);
@@ -739,23 +739,23 @@ export function messagingContract(target: ContractTarget): void {
         const error = await db
           .transaction(async (tx) => {
             await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-            return tx.query(sql.claim, [T0, 10, 'r1', 1_000]);
+            return tx.query(sql.claimBatches, [T0, 10, 1, 'r1', 1_000, null]);
           })
           .catch((e: unknown) => e);
         expect(String((error as Error).message)).toMatch(/READ COMMITTED isolation, got repeatable read/);
-        expect((await db.query(sql.claim, [T0, 10, 'r1', 1_000])).rows).toHaveLength(1);
+        expect((await db.query(sql.claimBatches, [T0, 10, 1, 'r1', 1_000, null])).rows).toHaveLength(1);
       });
 
       it('takes over an expired lease without counting again the outcomes already recorded under it', async () => {
         const { outbox, schema } = await setup();
         await enqueue(outbox, [['a', 1], ['b', 1]]);
         const sql = outboxInternals(outbox)!.sql;
-        const claimed = (await db.query(sql.claim, [T0, 10, 'r1', 1_000])).rows as Array<{ id: string; lease_token: string; partition_key: string }>;
+        const claimed = (await db.query(sql.claimBatches, [T0, 10, 1, 'r1', 1_000, null])).rows as Array<{ id: string; lease_token: string; partition_key: string }>;
         const a = claimed.find((row) => row.partition_key === 'a')!;
         // r1 records a's failure, then dies before b's outcome and before ending the lease
         expect((await db.query(sql.fail, [[a.id], [0], [false], ['broker down'], a.lease_token, T0])).rows).toEqual([{ n: 1 }]);
         const later = T0 + 5_000;
-        const retaken = (await db.query(sql.claim, [later, 10, 'r2', 1_000])).rows as Array<{ partition_key: string; attempts: number; unfinished_claims: number }>;
+        const retaken = (await db.query(sql.claimBatches, [later, 10, 1, 'r2', 1_000, null])).rows as Array<{ partition_key: string; attempts: number; unfinished_claims: number }>;
         expect(retaken.map((row) => [row.partition_key, row.attempts, row.unfinished_claims]).sort()).toEqual([
           ['a', 2, 0],
           ['b', 2, 1],
