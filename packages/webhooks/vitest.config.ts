@@ -11,6 +11,13 @@ export default defineConfig({
       },
       {
         test: {
+          // Offline differential tests against the providers' official SDKs, in both directions.
+          name: 'differential',
+          include: ['test/differential/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 60_000,

@@ -1,8 +1,10 @@
+import { ErrorCode, IapError } from '@iap/core';
 import { malformed, missing } from '../internal/declarative-provider.js';
 import { utf8SecretKey } from '../internal/key-formats.js';
 import { bodyText } from '../internal/request-view.js';
 import { decodeSignature, encodeSignature } from '../internal/signature-encoding.js';
 import { decodeHexStrict } from '../internal/strict-hex.js';
+import { formatTwilioSignatureSettings, TWILIO_SIGNATURE_SETTINGS_HEADER, twilioSignatureAlgorithm } from '../internal/twilio-signature-settings.js';
 import type { SignedContent, VerificationPlan, WebhookProvider } from '../webhook-provider.js';
 
 const SIGNATURE_HEADER = 'x-twilio-signature';
@@ -52,6 +54,10 @@ function bodySha256Param(url: string): string | null | undefined {
   }
 }
 
+function isEmpty(body: string | Uint8Array): boolean {
+  return typeof body === 'string' ? body.length === 0 : body.byteLength === 0;
+}
+
 function withQueryParam(url: string, name: string, value: string): string {
   const hashIndex = url.indexOf('#');
   const base = hashIndex < 0 ? url : url.slice(0, hashIndex);
@@ -60,20 +66,53 @@ function withQueryParam(url: string, name: string, value: string): string {
 }
 
 /**
+ * Options of {@link twilio}.
+ *
+ * @example
+ * ```ts
+ * twilio({ sharedKeyId: 'webhooks_sharedkey_1' });
+ * ```
+ */
+export interface TwilioProviderOptions {
+  /**
+   * Signing only: sign as a Twilio SharedKey webhook (HMAC-SHA256 keyed by the SharedKey secret,
+   * with `X-Twilio-Webhooks-Signature-Settings: key=<sharedKeyId>,algorithm=HMAC_SHA256`).
+   * Verification does not need it: it follows the settings header of each request.
+   * @defaultValue none: sign with HMAC-SHA1 as an auth token does
+   */
+  readonly sharedKeyId?: string;
+}
+
+/** What a shared key id may contain: it is written into a comma-separated `key=value` header. */
+const SHARED_KEY_ID = /^[A-Za-z0-9_.-]{1,256}$/;
+
+/**
  * Twilio (Voice, Messaging, and other Twilio webhooks). Twilio signs the full request URL followed
  * by every POST parameter as `name + value`, sorted by name, with HMAC-SHA1 keyed by the account's
- * auth token: `X-Twilio-Signature: <base64>`. JSON bodies are not signed directly: the URL carries
- * `bodySHA256=<hex SHA-256 of the body>`, which is signed and checked against the body. The URL is
- * tried as given, without its port and with the default port (as Twilio's SDK does). No timestamp is
- * signed: no replay protection, dedup by `I-Twilio-Idempotency-Token`.
+ * auth token: `X-Twilio-Signature: <base64>`. Webhooks signed with a SharedKey carry
+ * `X-Twilio-Webhooks-Signature-Settings: key=<id>,algorithm=HMAC_SHA256` and are HMAC-SHA256 keyed
+ * by the SharedKey secret (configure that secret; an unknown algorithm is `malformed_header`).
+ * JSON and other non-form bodies are not signed directly: the URL carries `bodySHA256=<hex SHA-256
+ * of the body>`, which is signed and checked against the body; a non-empty non-form body without it
+ * is `missing_header`, since the signature would not cover it (as twilio-node's
+ * `validateRequestWithBody` refuses it). The URL is tried as given, without its port and with the
+ * default port (as Twilio's SDK does). No timestamp is signed: no replay protection, dedup by
+ * `I-Twilio-Idempotency-Token`.
  *
+ * @throws IapError code `INVALID_OPTIONS` when `sharedKeyId` is empty or has characters other than
+ * letters, digits, `_`, `.` and `-`.
  * @example
  * ```ts
  * const verifier = createWebhookVerifier({ provider: twilio(), secrets: [process.env.TWILIO_AUTH_TOKEN!] });
  * verifier.verify({ body, headers, url: 'https://example.com/twilio/sms' });
  * ```
  */
-export function twilio(): WebhookProvider {
+export function twilio(options: TwilioProviderOptions = {}): WebhookProvider {
+  const sharedKeyId = options.sharedKeyId;
+  if (sharedKeyId !== undefined && (typeof sharedKeyId !== 'string' || !SHARED_KEY_ID.test(sharedKeyId))) {
+    throw new IapError(ErrorCode.INVALID_OPTIONS, 'twilio: sharedKeyId must be 1 to 256 letters, digits, "_", "." or "-" (the id Twilio shows for the SharedKey)');
+  }
+  const signingAlgorithm = sharedKeyId === undefined ? 'hmac-sha1' : 'hmac-sha256';
   return Object.freeze({
     name: 'twilio',
     window: undefined,
@@ -85,8 +124,10 @@ export function twilio(): WebhookProvider {
     prepare(request) {
       const header = request.header(SIGNATURE_HEADER);
       if (header === undefined) return missing(`signature header ${SIGNATURE_HEADER} is missing`);
-      const bytes = decodeSignature(header.trim(), 'hmac-sha1', 'base64');
-      if (bytes === undefined) return malformed(`header ${SIGNATURE_HEADER} is not a base64 HMAC-SHA1 signature of the expected length`);
+      const algorithm = twilioSignatureAlgorithm(request.header(TWILIO_SIGNATURE_SETTINGS_HEADER));
+      if (algorithm === undefined) return malformed(`header ${TWILIO_SIGNATURE_SETTINGS_HEADER} names an algorithm other than HMAC_SHA1 and HMAC_SHA256`);
+      const bytes = decodeSignature(header.trim(), algorithm, 'base64');
+      if (bytes === undefined) return malformed(`header ${SIGNATURE_HEADER} is not a base64 ${algorithm.toUpperCase()} signature of the expected length`);
       const url = request.url;
       if (url === undefined) return missing('twilio signs the request URL: pass `url` with the request (the full public URL Twilio called)');
       const bodyDigest = bodySha256Param(url);
@@ -100,13 +141,15 @@ export function twilio(): WebhookProvider {
         const text = request.text();
         if (text === undefined) return malformed('the form body is not valid UTF-8');
         parameters = twilioParameterString(text);
+      } else if (!isEmpty(request.body)) {
+        return missing('query parameter bodySHA256 is missing from the url: Twilio signs a non-form body only through it, so this body is not covered by the signature');
       }
       const [content, ...alternatives] = urlVariants(url).map((variant): SignedContent => ({ prefix: variant + parameters, includeBody: false, suffix: '' }));
       const plan: VerificationPlan = {
         ok: true,
         content: content!,
         alternativeContents: alternatives,
-        candidates: [{ algorithm: 'hmac-sha1', bytes }],
+        candidates: [{ algorithm, bytes }],
         timestamp: undefined,
         weak: undefined,
         ...(bodySha256 === undefined ? {} : { bodySha256 }),
@@ -124,11 +167,12 @@ export function twilio(): WebhookProvider {
         parameters = twilioParameterString(text);
       }
       const signedUrl = (digest: string | undefined): string => (form || digest === undefined ? url : withQueryParam(url, 'bodySHA256', digest));
+      const settings = sharedKeyId === undefined ? {} : { [TWILIO_SIGNATURE_SETTINGS_HEADER]: formatTwilioSignatureSettings(sharedKeyId, 'hmac-sha256') };
       return {
-        algorithm: 'hmac-sha1',
+        algorithm: signingAlgorithm,
         needsBodySha256: !form,
         content: (digest) => ({ prefix: signedUrl(digest) + parameters, includeBody: false, suffix: '' }),
-        finish: (signature, digest) => ({ headers: { [SIGNATURE_HEADER]: encodeSignature(signature, 'base64') }, body: input.body, url: signedUrl(digest) }),
+        finish: (signature, digest) => ({ headers: { [SIGNATURE_HEADER]: encodeSignature(signature, 'base64'), ...settings }, body: input.body, url: signedUrl(digest) }),
       };
     },
   } satisfies WebhookProvider);
