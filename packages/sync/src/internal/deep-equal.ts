@@ -11,8 +11,9 @@ export class NestingTooDeepError extends Error {
 
 /**
  * Structural equality for record values: primitives by `===` (NaN equals NaN), Dates by time,
- * arrays and typed arrays element by element, Maps and Sets by content, other objects (plain or
- * class instances such as decimals) by prototype and own enumerable properties.
+ * arrays and typed arrays element by element, Maps and Sets by content, boxed primitives by their
+ * primitive, `URL` and `URLSearchParams` by their text, plain objects (a null prototype counts as
+ * plain) and other class instances (such as decimals) by prototype and own enumerable properties.
  *
  * @throws NestingTooDeepError when values nest deeper than {@link MAX_COMPARE_DEPTH} levels.
  */
@@ -28,14 +29,51 @@ function equalAt(a: unknown, b: unknown, depth: number): boolean {
   }
   if (depth >= MAX_COMPARE_DEPTH) throw new NestingTooDeepError();
   const prototype: unknown = Object.getPrototypeOf(a);
-  if (prototype !== Object.getPrototypeOf(b)) return false;
+  if (prototype !== Object.getPrototypeOf(b) && !(isPlainPrototype(prototype) && isPlainPrototype(Object.getPrototypeOf(b)))) return false;
   if (Array.isArray(a)) return arraysEqual(a, b as unknown[], depth);
   if (a instanceof Date) return datesEqual(a, b as Date);
   if (ArrayBuffer.isView(a)) return bytesEqual(a, b as ArrayBufferView);
   if (a instanceof Map) return mapsEqual(a, b as Map<unknown, unknown>, depth);
   if (a instanceof Set) return setsEqual(a, b as Set<unknown>, depth);
   if (a instanceof RegExp) return a.source === (b as RegExp).source && a.flags === (b as RegExp).flags;
+  if (typeof URL === 'function' && a instanceof URL) return a.href === (b as URL).href;
+  if (typeof URLSearchParams === 'function' && a instanceof URLSearchParams) return a.toString() === (b as URLSearchParams).toString();
+  const boxed = boxedPrimitive(a);
+  if (boxed !== NOT_BOXED) return equalAt(boxed, boxedPrimitive(b), depth + 1) && objectsEqual(a as Record<string, unknown>, b as Record<string, unknown>, depth);
   return objectsEqual(a as Record<string, unknown>, b as Record<string, unknown>, depth);
+}
+
+/** `Object.prototype` or `null`: the prototypes of plain objects (`Object.create(null)` included). */
+function isPlainPrototype(prototype: unknown): boolean {
+  return prototype === null || prototype === Object.prototype;
+}
+
+const NOT_BOXED: unique symbol = Symbol('not boxed');
+
+/**
+ * The primitive inside a boxed `Number`, `String`, `Boolean`, `BigInt` or `Symbol` object, else
+ * {@link NOT_BOXED} (also for an object that only claims the tag through `Symbol.toStringTag`, on
+ * which `valueOf` throws).
+ */
+function boxedPrimitive(value: object): unknown {
+  try {
+    switch (Object.prototype.toString.call(value)) {
+      case '[object Number]':
+        return Number.prototype.valueOf.call(value);
+      case '[object String]':
+        return String.prototype.valueOf.call(value);
+      case '[object Boolean]':
+        return Boolean.prototype.valueOf.call(value);
+      case '[object BigInt]':
+        return BigInt.prototype.valueOf.call(value);
+      case '[object Symbol]':
+        return Symbol.prototype.valueOf.call(value);
+      default:
+        return NOT_BOXED;
+    }
+  } catch {
+    return NOT_BOXED;
+  }
 }
 
 function arraysEqual(a: readonly unknown[], b: readonly unknown[], depth: number): boolean {
