@@ -41,5 +41,8 @@ export type {
 export { trimmed, caseInsensitive, emailAddress, composeNormalizers } from './normalizers.js';
 export type { Normalizer } from './normalizers.js';
 
+// base snapshots
+export { SYNCED_EMPTY_KEY } from './synced-empty-key.js';
+
 // errors
 export { isSyncDefinitionError, isSyncPlanError } from './sync-errors.js';

@@ -208,6 +208,10 @@ export interface SyncPlan<TSystem extends string> {
    * The snapshot to pass as `base` next time, once the patches are applied: every synced field with
    * its agreed value (fields under manual review keep their old base). When nothing changed and the
    * base was complete this is the `base` object that was passed in.
+   *
+   * Fields last synced as empty (`undefined`) are also listed under `SYNCED_EMPTY_KEY`
+   * (`$syncedEmpty`), so the snapshot survives a JSON round trip (which drops `undefined`) without
+   * those fields being planned as first syncs. Store the whole object.
    */
   readonly nextBase: SyncRecord;
   /** One audit record per decision; values only when the boundary asks for them. */

@@ -8,6 +8,7 @@ import type {
 import type { CompiledBoundary, CompiledField, ConflictKind, OwnerKind, ValueFunction } from './compiled-field.js';
 import { SYNC_DEFAULTS } from './defaults.js';
 import { definitionError } from './errors.js';
+import { SYNCED_EMPTY_KEY } from './synced-empty.js';
 
 const TOP_LEVEL_KEYS = new Set(['recordType', 'systems', 'fields', 'excluded', 'mappings', 'defaults', 'audit']);
 const FIELD_KEYS = new Set(['owner', 'conflict', 'nonOwnerChange', 'clockSkewToleranceMs', 'normalize', 'equals']);
@@ -277,7 +278,7 @@ function compileField(
   recordType: string,
 ): CompiledField {
   const place = { recordType, field: name };
-  if (name === '' || name === '__proto__') fail(place, `'${name}' cannot name a field`);
+  if (name === '' || name === '__proto__' || name === SYNCED_EMPTY_KEY) fail(place, `'${name}' cannot name a field`);
   const definition: Record<string, unknown> = typeof raw === 'string' || typeof raw === 'function' ? { owner: raw } : (raw as Record<string, unknown>);
   if (!isObject(definition)) fail(place, `field '${name}' must be an owner or a field definition object (got ${describeType(raw)})`);
   checkKeys(definition, FIELD_KEYS, `field '${name}'`, place);

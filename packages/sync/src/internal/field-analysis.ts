@@ -1,6 +1,7 @@
 import type { SyncRecord } from '../sync-boundary-definition.js';
 import type { CompiledField } from './compiled-field.js';
 import { deepEqual } from './deep-equal.js';
+import { isSyncedEmpty } from './synced-empty.js';
 
 /** Reads one system's value of a field in the canonical format. */
 export function readCanonical(field: CompiledField, record: SyncRecord, system: number): unknown {
@@ -10,11 +11,14 @@ export function readCanonical(field: CompiledField, record: SyncRecord, system: 
   return toCanonical === undefined ? raw : toCanonical(raw);
 }
 
-/** Reads a field's base value; `hasBase` is false when the base has no such own property. */
+/**
+ * Reads a field's base value; `hasBase` is false when the base has no such own property and does not
+ * list the field as synced empty.
+ */
 export function readBase(field: CompiledField, base: SyncRecord): { value: unknown; hasBase: boolean } {
   const value = base[field.name];
   if (value === undefined || field.ownPropertyReads) {
-    if (!Object.hasOwn(base, field.name)) return { value: undefined, hasBase: false };
+    if (!Object.hasOwn(base, field.name)) return { value: undefined, hasBase: isSyncedEmpty(base, field.name) };
   }
   return { value, hasBase: true };
 }

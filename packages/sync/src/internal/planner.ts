@@ -13,6 +13,7 @@ import { deepEqual, NestingTooDeepError } from './deep-equal.js';
 import { planError } from './errors.js';
 import { analyzeField, normalizeValue, readBase, readCanonical, valuesEqual } from './field-analysis.js';
 import { resolveOwner } from './owner-rule.js';
+import { isSyncedEmpty, isValidSyncedEmptyList, SYNCED_EMPTY_KEY, writeSyncedEmpty } from './synced-empty.js';
 import { resolveField, toEpochMs, type DifferingField, type FieldOutcome, type ResolveContext } from './resolve-field.js';
 
 /** Phase-1 verdicts for one field. */
@@ -104,7 +105,7 @@ export class Planner {
           let hasReference = false;
           if (base !== undefined) {
             reference = base[field.name];
-            hasReference = reference !== undefined || Object.hasOwn(base, field.name);
+            hasReference = reference !== undefined || Object.hasOwn(base, field.name) || isSyncedEmpty(base, field.name);
           }
           let s = 0;
           if (!hasReference) {
@@ -177,6 +178,10 @@ export class Planner {
     if (typeof base !== 'object' || Array.isArray(base)) {
       const recordType = this.boundary.recordType;
       throw planError(`cannot plan '${recordType}': base must be the last synced snapshot (an object) or undefined for a first sync`, { recordType });
+    }
+    if (!isValidSyncedEmptyList(base as SyncRecord)) {
+      const recordType = this.boundary.recordType;
+      throw planError(`cannot plan '${recordType}': base.${SYNCED_EMPTY_KEY} must be an array of field names (store nextBase as the plan returned it)`, { recordType });
     }
     return base as SyncRecord;
   }
@@ -355,6 +360,8 @@ export class Planner {
       );
     }
 
+    writeSyncedEmpty(nextBase, base, fields);
+
     const finalPatches: Record<string, SyncRecord> = {};
     for (const system of systems) {
       const patch = patches[system]!;
@@ -380,7 +387,7 @@ function compareField(field: CompiledField, records: readonly SyncRecord[], base
   let hasBase = false;
   if (base !== undefined) {
     reference = base[field.name];
-    hasBase = (reference !== undefined && !field.ownPropertyReads) || Object.hasOwn(base, field.name);
+    hasBase = (reference !== undefined && !field.ownPropertyReads) || Object.hasOwn(base, field.name) || isSyncedEmpty(base, field.name);
   }
   let start = 0;
   let verdict = SAME;
