@@ -56,6 +56,42 @@ describe('createKafkaPublisher', () => {
     expect((results[0] as { error: IapError }).error.cause).toMatchObject({ code: 'BROKER' });
   });
 
+  it('creates a new producer after the idempotent producer state was lost, and reports the batch retryable', async () => {
+    const kafka = new InMemoryKafka();
+    kafka.sendFailures.push(
+      new IapError('BROKER', 'Kafka send failed: out of order (OUT_OF_ORDER_SEQUENCE_NUMBER)', {
+        retryable: true,
+        details: { failure: 'transport', producerStateLost: true, kafkaErrorType: 'OUT_OF_ORDER_SEQUENCE_NUMBER' },
+      }),
+    );
+    const publisher = createKafkaPublisher({ transport: kafka });
+    const first = await publisher.publish([message('orders', 1)]);
+    expect(first[0]).toMatchObject({ ok: false, retryable: true });
+    const second = await publisher.publish([message('orders', 2)]);
+    expect(second[0]).toMatchObject({ ok: true });
+    expect(kafka.producerOptions).toHaveLength(2);
+    await publisher.close();
+  });
+
+  it('keeps a transient failure on the same producer', async () => {
+    const kafka = new InMemoryKafka();
+    kafka.sendFailures.push(new IapError('BROKER', 'Kafka send failed: Connection error', { retryable: true, details: { failure: 'transport', producerStateLost: false } }));
+    const publisher = createKafkaPublisher({ transport: kafka });
+    await publisher.publish([message('orders', 1)]);
+    await publisher.publish([message('orders', 2)]);
+    expect(kafka.producerOptions).toHaveLength(1);
+    await publisher.close();
+  });
+
+  it('reports a configuration failure (authorization) as retryable for the message: the message is not at fault', async () => {
+    const kafka = new InMemoryKafka();
+    kafka.sendFailures.push(new IapError('BROKER', 'Kafka send failed (TOPIC_AUTHORIZATION_FAILED)', { retryable: false, details: { failure: 'configuration' } }));
+    const publisher = createKafkaPublisher({ transport: kafka });
+    const [result] = await publisher.publish([message('orders', 1)]);
+    expect(result).toMatchObject({ ok: false, retryable: true });
+    await publisher.close();
+  });
+
   it('isolates a permanent batch failure by sending one by one', async () => {
     const kafka = new InMemoryKafka();
     const tooLarge = new IapError('BROKER', 'Kafka send failed: message too large (MESSAGE_TOO_LARGE)', { retryable: false });

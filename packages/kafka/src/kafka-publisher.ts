@@ -129,6 +129,16 @@ function resolveOptions(options: KafkaPublisherOptions): ResolvedPublisherOption
   };
 }
 
+/**
+ * Whether a message that failed with `error` may succeed when published again: every failure but
+ * one caused by the message itself. A configuration failure (authorization, SASL) is not the
+ * message's fault either: it stays retryable, so the relay keeps its key blocked and retries
+ * instead of dead-lettering it.
+ */
+function retryableForMessage(error: IapError): boolean {
+  return error.retryable || error.details.failure === 'configuration';
+}
+
 interface TopicGroup {
   readonly topic: string;
   readonly records: OutgoingRecord[];
@@ -170,11 +180,17 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
       const candidate = config.transport.createProducer({ idempotent: true, partitioner: config.partitioner });
       connecting = candidate.connect().then(
         () => {
+          connecting = undefined;
+          if (closed) {
+            void candidate.disconnect().catch(() => undefined);
+            throw new IapError(ErrorCode.CLOSED, 'the Kafka publisher is closed');
+          }
           producer = candidate;
           return candidate;
         },
         (error: unknown) => {
           connecting = undefined;
+          void candidate.disconnect().catch(() => undefined);
           throw error;
         },
       );
@@ -182,13 +198,37 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     return connecting;
   };
 
+  /**
+   * Drops a producer whose idempotence state is gone (sequence or epoch errors, or kafkajs gave up
+   * mid-request): the next send creates a new producer with a new producer id, so the broker's
+   * sequence checks start afresh instead of failing every later request.
+   */
+  const retire = (current: TransportProducer, error: IapError): void => {
+    if (producer !== current) return;
+    producer = undefined;
+    telemetry.counter?.('iap.kafka.publisher.producer_recreated', 1);
+    config.logger.warn({ code: error.code, kafkaErrorType: error.details.kafkaErrorType }, 'kafka producer state lost; a new producer is created for the next send');
+    void current.disconnect().catch(() => undefined);
+  };
+
+  const sendOnProducer = async (topicRecords: readonly TopicRecords[]): Promise<void> => {
+    const current = await connect();
+    try {
+      await current.send(request(topicRecords));
+    } catch (error) {
+      const e = toIapError(error, ErrorCode.BROKER);
+      if (e.details.producerStateLost === true) retire(current, e);
+      throw error;
+    }
+  };
+
   const request = (topicRecords: readonly TopicRecords[]) => ({ topicRecords, acks: -1 as const, timeoutMs: config.publishTimeoutMs, compression: config.compression });
 
   const coalescer = createProduceCoalescer({
-    send: async (topicRecords) => (await connect()).send(request(topicRecords)),
+    send: sendOnProducer,
     maxInFlight: config.maxRequestsInFlight,
     maxBytes: config.maxRequestBytes,
-    isolate: (error) => !toIapError(error, ErrorCode.BROKER).retryable,
+    isolate: (error) => !retryableForMessage(toIapError(error, ErrorCode.BROKER)),
     onIsolate: (error, records) =>
       config.logger.warn({ code: toIapError(error, ErrorCode.BROKER).code, messages: records }, 'kafka batch failed for a reason that is not retryable; sending its messages one by one to isolate the failure'),
   });
@@ -263,7 +303,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
       await connect();
     } catch (error) {
       const e = toIapError(error, ErrorCode.BROKER);
-      markAll((i) => failure(messages[i]!.id, e, e.retryable, `the producer could not connect (${e.message})`));
+      markAll((i) => failure(messages[i]!.id, e, retryableForMessage(e), `the producer could not connect (${e.message})`));
       return;
     }
     const outcome = await awaitOutcome(coalescer.submit(groups), signal);
@@ -278,7 +318,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
         if (error === undefined) results[index] = { id, ok: true };
         else {
           const e = toIapError(error, ErrorCode.BROKER);
-          results[index] = failure(id, e, e.retryable, e.message);
+          results[index] = failure(id, e, retryableForMessage(e), e.message);
         }
       }
     }

@@ -3,6 +3,9 @@ import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetrie
 import { describe, expect, it } from 'vitest';
 import { toKafkaJsBrokerError } from './kafkajs-transport.js';
 
+/** kafkajs's NonRetriable wrapper as its retrier builds it (the typings omit the second argument). */
+const NonRetriable = KafkaJSNonRetriableError as unknown as new (error: Error | string, options?: { cause?: unknown }) => Error;
+
 function protocolError(type: string, retriable: boolean): Error {
   return new KafkaJSProtocolError({ type, retriable, message: `broker says ${type}`, code: 1 } as unknown as Error);
 }
@@ -25,6 +28,31 @@ describe('toKafkaJsBrokerError', () => {
     expect(toKafkaJsBrokerError(new KafkaJSConnectionError('Connection error: ECONNREFUSED'), 'connect').retryable).toBe(true);
     expect(toKafkaJsBrokerError(new KafkaJSNonRetriableError('Invalid message without value'), 'send').retryable).toBe(false);
     expect(toKafkaJsBrokerError(new TypeError('bad argument'), 'send').retryable).toBe(false);
+  });
+
+  it('classifies connection loss as transport even when kafkajs wrapped it as non-retriable (a broker restart)', () => {
+    const refused = new KafkaJSConnectionError('connect ECONNREFUSED 127.0.0.1:9092');
+    const exceeded = new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 5, retryTime: 1000 });
+    // what kafkajs's retrier throws once the inner retrier gave up: NonRetriable, cause = the connection error
+    const wrapped = new NonRetriable(exceeded, { cause: refused });
+    const error = toKafkaJsBrokerError(wrapped, 'send');
+    expect(error).toMatchObject({ code: 'BROKER', retryable: true, details: { failure: 'transport', errorName: 'KafkaJSConnectionError', producerStateLost: true } });
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('classifies the idempotent producer sequence and epoch errors as transport with the producer state lost', () => {
+    for (const type of ['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']) {
+      const error = toKafkaJsBrokerError(new NonRetriable(protocolError(type, false), { cause: protocolError(type, false) }), 'send');
+      expect(error).toMatchObject({ retryable: true, details: { failure: 'transport', kafkaErrorType: type, producerStateLost: true } });
+    }
+    expect(toKafkaJsBrokerError(protocolError('NOT_LEADER_FOR_PARTITION', true), 'send').details).toMatchObject({ producerStateLost: false });
+  });
+
+  it('names whose fault a failure is: message, configuration or transport', () => {
+    expect(toKafkaJsBrokerError(protocolError('RECORD_LIST_TOO_LARGE', false), 'send').details.failure).toBe('message');
+    expect(toKafkaJsBrokerError(protocolError('TOPIC_AUTHORIZATION_FAILED', false), 'send').details.failure).toBe('configuration');
+    expect(toKafkaJsBrokerError(protocolError('THROTTLING_QUOTA_EXCEEDED', true), 'send')).toMatchObject({ retryable: true, details: { failure: 'transport' } });
+    expect(toKafkaJsBrokerError(new KafkaJSNonRetriableError('Invalid topic'), 'send').details.failure).toBe('message');
   });
 
   it('reads through aggregate errors and passes IapErrors through', () => {

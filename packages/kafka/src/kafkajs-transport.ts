@@ -14,6 +14,7 @@ import type {
   TransportProducer,
   TransportProducerOptions,
 } from './transport.js';
+import { classifyKafkaJsError } from './internal/classify-kafkajs-error.js';
 
 /**
  * Options for {@link createKafkaJsTransport}.
@@ -40,23 +41,22 @@ export interface KafkaJsTransportOptions {
   readonly consumerConfig?: Omit<ConsumerConfig, 'groupId' | 'sessionTimeout' | 'heartbeatInterval' | 'maxWaitTimeInMs' | 'maxBytesPerPartition'>;
 }
 
-/** Kafka protocol errors kafkajs calls retriable but that will not heal by retrying the same request. */
-const PERMANENT_ERROR_TYPES = new Set(['INVALID_TOPIC_EXCEPTION', 'TOPIC_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED']);
-
-interface KafkaJsErrorShape {
-  name?: string;
-  message?: string;
-  retriable?: boolean;
-  type?: string;
-  cause?: unknown;
-  errors?: unknown[];
-}
-
 /**
- * Maps anything kafkajs throws to an `IapError` code `BROKER`. `retryable` follows Kafka's own
- * classification (kafkajs' `retriable`), looking through `KafkaJSNumberOfRetriesExceeded` and
- * aggregate errors to the broker's error; errors that are not kafkajs errors (bad arguments) are not
- * retryable. `details.kafkaErrorType` carries the broker's error name (e.g. `MESSAGE_TOO_LARGE`).
+ * Maps anything kafkajs throws to an `IapError` code `BROKER`, classified by whose fault it is
+ * (`details.failure`):
+ *
+ * - `'transport'` (retryable): connection loss and refusal, timeouts, leadership changes,
+ *   throttling, the idempotent producer's sequence and epoch errors; also when kafkajs wrapped
+ *   them in `KafkaJSNonRetriableError` or `KafkaJSNumberOfRetriesExceeded` after giving up.
+ * - `'message'` (not retryable): the records themselves (`MESSAGE_TOO_LARGE`,
+ *   `RECORD_LIST_TOO_LARGE`, `INVALID_RECORD`, an invalid topic name), kafkajs's argument checks,
+ *   and errors that are not kafkajs errors (bad arguments).
+ * - `'configuration'` (not retryable): authorization, SASL and settings the broker refuses; an
+ *   operator has to act. The Kafka publisher reports these as retryable for the message, since
+ *   the message is not at fault.
+ *
+ * `details.kafkaErrorType` carries the broker's error name (e.g. `MESSAGE_TOO_LARGE`),
+ * `details.producerStateLost` whether a producer must be re-created before sending again.
  *
  * @example
  * ```ts
@@ -65,35 +65,19 @@ interface KafkaJsErrorShape {
  */
 export function toKafkaJsBrokerError(error: unknown, operation: string): IapError {
   if (IapError.isInstance(error)) return error;
-  const root = rootCause(error);
-  const name = root?.name;
-  const type = root?.type;
-  const isKafkaJs = typeof name === 'string' && name.startsWith('KafkaJS');
-  const retryable = isKafkaJs && root?.retriable !== false && !(type !== undefined && PERMANENT_ERROR_TYPES.has(type)) && name !== 'KafkaJSSASLAuthenticationError';
-  const reason = root?.message ?? (error instanceof Error ? error.message : 'unknown error');
-  return new IapError(ErrorCode.BROKER, `Kafka ${operation} failed: ${reason}${type === undefined ? '' : ` (${type})`}`, {
+  const failure = classifyKafkaJsError(error);
+  const { type, name } = failure;
+  return new IapError(ErrorCode.BROKER, `Kafka ${operation} failed: ${failure.message}${type === undefined ? '' : ` (${type})`}`, {
     cause: error,
-    retryable,
-    details: { operation, ...(type === undefined ? {} : { kafkaErrorType: type }), ...(name === undefined ? {} : { errorName: name }) },
+    retryable: failure.kind === 'transport',
+    details: {
+      operation,
+      failure: failure.kind,
+      producerStateLost: failure.producerStateLost,
+      ...(type === undefined ? {} : { kafkaErrorType: type }),
+      ...(name === undefined ? {} : { errorName: name }),
+    },
   });
-}
-
-function rootCause(error: unknown): KafkaJsErrorShape | undefined {
-  let current = error as KafkaJsErrorShape | undefined | null;
-  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
-    if (current.name === 'KafkaJSNumberOfRetriesExceeded' && typeof current.cause === 'object' && current.cause !== null) {
-      current = current.cause;
-      continue;
-    }
-    if (Array.isArray(current.errors) && current.errors.length > 0) {
-      // an aggregate: the first permanent failure decides, else the first one
-      const errors = current.errors as KafkaJsErrorShape[];
-      current = errors.find((e) => typeof e === 'object' && e !== null && e.retriable === false) ?? errors[0];
-      continue;
-    }
-    return current;
-  }
-  return current ?? undefined;
 }
 
 async function wrap<T>(operation: string, promise: () => Promise<T>): Promise<T> {
@@ -208,7 +192,7 @@ function kafkaJsConsumer(consumer: Consumer): TransportConsumer {
     seek: (topic, partition, offset) => consumer.seek({ topic, partition, offset }),
     onEvent: (listener: (event: TransportConsumerEvent) => void) => {
       const offJoin = consumer.on(consumer.events.GROUP_JOIN, (event) => listener({ kind: 'assigned', assignment: event.payload.memberAssignment }));
-      const offCrash = consumer.on(consumer.events.CRASH, (event) => listener({ kind: 'crash', error: event.payload.error, restarting: event.payload.restart }));
+      const offCrash = consumer.on(consumer.events.CRASH, (event) => listener({ kind: 'crash', error: toKafkaJsBrokerError(event.payload.error, 'consumer run'), restarting: event.payload.restart }));
       return () => {
         offJoin();
         offCrash();
