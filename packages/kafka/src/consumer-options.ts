@@ -204,8 +204,10 @@ export interface ConsumerOptions<S extends SchemaMap | undefined = undefined> {
   /**
    * Signals that close the consumer gracefully (stop fetching, drain, commit, leave the group). When
    * the consumer was the signal's only listener, the signal is raised again after closing, so the
-   * process ends as it would have. `[]` installs no listener.
-   * @defaultValue `['SIGTERM', 'SIGINT']`
+   * process ends as it would have. By default none: the process's signals belong to the
+   * application, which closes everything it runs in its own order, e.g.
+   * `process.once('SIGTERM', () => void consumer.close().then(() => relay.stop()))`.
+   * @defaultValue `[]`
    */
   readonly shutdownSignals?: readonly NodeJS.Signals[];
   /** @defaultValue `30_000` */
@@ -341,8 +343,15 @@ export function resolveConsumerOptions<S extends SchemaMap | undefined>(options:
     default:
       throw invalid('onRetriesExhausted.mode must be "dead-letter", "retry-topics" or "block"');
   }
-  const shutdownSignals = options.shutdownSignals ?? ['SIGTERM', 'SIGINT'];
+  const shutdownSignals = options.shutdownSignals ?? [];
   if (!Array.isArray(shutdownSignals) || shutdownSignals.some((s) => typeof s !== 'string')) throw invalid('shutdownSignals must be an array of signal names');
+  const sessionTimeoutMs = positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000);
+  const heartbeatIntervalMs = positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 3_000);
+  if (heartbeatIntervalMs >= sessionTimeoutMs) {
+    throw invalid(`heartbeatIntervalMs (${heartbeatIntervalMs}) must be below sessionTimeoutMs (${sessionTimeoutMs}); Kafka recommends at most a third of it`);
+  }
+  const fromBeginning = options.fromBeginning ?? false;
+  if (typeof fromBeginning !== 'boolean') throw invalid('fromBeginning must be a boolean');
   return {
     transport: options.transport,
     groupId: options.groupId,
@@ -361,10 +370,10 @@ export function resolveConsumerOptions<S extends SchemaMap | undefined>(options:
     retryTopic: optionalFunction('retryTopic', options.retryTopic) ?? ((topic, level) => `${topic}-retry-${level}`),
     keyConcurrency: positiveInteger('keyConcurrency', options.keyConcurrency ?? 1),
     partitionsConsumedConcurrently: positiveInteger('partitionsConsumedConcurrently', options.partitionsConsumedConcurrently ?? 1),
-    fromBeginning: options.fromBeginning ?? false,
+    fromBeginning,
     shutdownSignals,
-    sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000),
-    heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 3_000),
+    sessionTimeoutMs,
+    heartbeatIntervalMs,
     maxWaitTimeMs: positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 1_000),
     maxBytesPerPartition: positiveInteger('maxBytesPerPartition', options.maxBytesPerPartition ?? 1_048_576),
     deadLetterTimeoutMs: positiveInteger('deadLetterTimeoutMs', options.deadLetterTimeoutMs ?? 30_000),

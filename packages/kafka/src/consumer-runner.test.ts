@@ -1,5 +1,5 @@
 import { IapError, ManualClock, createEnvelope, createInMemoryIdempotencyStore } from '@iap/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { startHarness, type Harness } from './__fixtures__/consumer-harness.js';
 import type { ConsumedRecord } from './consumer-options.js';
@@ -332,10 +332,76 @@ describe('createConsumer: lifecycle and options', () => {
       { idempotencyStore: 'memory' },
       { heartbeatIntervalMs: -1 },
       { decode: 'cloudevents' },
+      { heartbeatIntervalMs: 30_000, sessionTimeoutMs: 30_000 },
+      { heartbeatIntervalMs: 10_000, sessionTimeoutMs: 6_000 },
+      { fromBeginning: 'yes' },
     ];
     for (const override of bad) {
       expect(() => createConsumer({ ...base, ...override }), JSON.stringify(override)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     }
+  });
+
+  it('names the option that is wrong', () => {
+    const base = { transport: new InMemoryKafka(), groupId: 'g', topics: ['a'], handler: () => undefined };
+    expect(() => createConsumer({ ...base, heartbeatIntervalMs: 45_000 })).toThrow(/heartbeatIntervalMs \(45000\) must be below sessionTimeoutMs \(30000\)/);
+    expect(() => createConsumer({ ...base, fromBeginning: 1 as unknown as boolean })).toThrow(/fromBeginning must be a boolean/);
+  });
+
+  it('installs no process signal listener unless asked', async () => {
+    const before = process.listenerCount('SIGTERM');
+    const consumer = createConsumer({ transport: new InMemoryKafka(), groupId: 'g', topics: ['a'], handler: () => undefined });
+    await consumer.start();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+    await consumer.close();
+  });
+
+  it('keeps trying to join while the broker is unreachable, and starts once it answers', async () => {
+    const clock = new ManualClock(0);
+    const transport = new InMemoryKafka();
+    const refused = () => new IapError('BROKER', 'Kafka consumer connect failed: connect ECONNREFUSED', { retryable: true, details: { failure: 'transport' } });
+    transport.connectFailures.push(refused(), refused());
+    const consumer = createConsumer({ transport, groupId: 'g', topics: ['a'], handler: () => undefined, clock });
+    const errors: string[] = [];
+    consumer.events.on('error', (e) => errors.push(e.error.message));
+    let started = false;
+    const starting = consumer.start().then(() => (started = true));
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    expect(started).toBe(false);
+    clock.advance(30_000);
+    await vi.waitFor(() => expect(errors).toHaveLength(2));
+    clock.advance(30_000);
+    await starting;
+    expect(started).toBe(true);
+    expect(errors[0]).toMatch(/joining the consumer group failed \(attempt 1\); trying again in \d+ ms/);
+    expect(transport.consumers).toHaveLength(3);
+    await consumer.close();
+  });
+
+  it('rejects start() at once for a failure that is not retryable, and with CLOSED when closed while waiting', async () => {
+    const transport = new InMemoryKafka();
+    transport.connectFailures.push(new IapError('BROKER', 'Kafka consumer connect failed (GROUP_AUTHORIZATION_FAILED)', { retryable: false, details: { failure: 'configuration' } }));
+    const consumer = createConsumer({ transport, groupId: 'g', topics: ['a'], handler: () => undefined });
+    await expect(consumer.start()).rejects.toMatchObject({ code: 'BROKER', retryable: false });
+
+    const waiting = new InMemoryKafka();
+    waiting.connectFailures.push(new IapError('BROKER', 'connect ECONNREFUSED', { retryable: true }));
+    const second = createConsumer({ transport: waiting, groupId: 'g', topics: ['a'], handler: () => undefined, clock: new ManualClock(0) });
+    const errors: unknown[] = [];
+    second.events.on('error', (e) => errors.push(e));
+    const starting = second.start();
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    await second.close();
+    await expect(starting).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('re-creates the client when it crashed for a transport reason without restarting itself', async () => {
+    const transport = new InMemoryKafka();
+    const consumer = createConsumer({ transport, groupId: 'g', topics: ['a'], handler: () => undefined });
+    await consumer.start();
+    const [first] = transport.consumers;
+    first!.emit({ kind: 'crash', error: new IapError('BROKER', 'Kafka consumer run failed: connect ECONNREFUSED', { retryable: true }), restarting: false });
+    await vi.waitFor(() => expect(transport.consumers).toHaveLength(2));
+    await consumer.close();
   });
 
   it('subscribes to retry topics only when the policy uses them', () => {

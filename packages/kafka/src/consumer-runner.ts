@@ -22,12 +22,13 @@ import { buildForwardRecord } from './internal/forward-record.js';
 import { OffsetTracker, nextOffset, previousOffset } from './internal/offset-tracker.js';
 import { createDataValidator, type DataValidator } from './internal/schema-validation.js';
 import { syncView, type StoreEntry } from './internal/bounded-memory-store.js';
+import { createConsumerConnection } from './internal/consumer-connection.js';
 import { installShutdownSignals } from './internal/shutdown-signals.js';
 import { withTimeout } from './internal/with-timeout.js';
 import { describeLocation } from './kafka-errors.js';
 import type { OutgoingRecord, RecordHeaders, RecordLocation, TransportMessage } from './kafka-record.js';
 import { decodeRecordOrError } from './record-codec.js';
-import type { ConsumerBatch, TransportConsumer, TransportConsumerEvent, TransportProducer } from './transport.js';
+import type { ConsumerBatch, TransportProducer } from './transport.js';
 
 /**
  * A running consumer (see {@link createConsumer}).
@@ -149,12 +150,9 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
 
   const partitions = new Map<string, PartitionState>();
   const closeController = new AbortController();
-  let consumer: TransportConsumer | undefined;
-  let producer: TransportProducer | undefined;
   let started = false;
   let closing = false;
   let closePromise: Promise<void> | undefined;
-  let removeTransportListener: (() => void) | undefined;
   let removeSignals: (() => void) | undefined;
 
   const partitionState = (topic: string, partition: number): PartitionState => {
@@ -206,7 +204,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
   const writeForward = async (scope: BatchScope, location: RecordLocation, target: string, record: OutgoingRecord): Promise<boolean> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        const send = producer!.send({ topicRecords: [{ topic: target, records: [record] }], acks: -1, timeoutMs: config.deadLetterTimeoutMs, compression: 'none' });
+        const send = currentProducer().send({ topicRecords: [{ topic: target, records: [record] }], acks: -1, timeoutMs: config.deadLetterTimeoutMs, compression: 'none' });
         await withTimeout(send, {
           timeoutMs: config.deadLetterTimeoutMs,
           clock,
@@ -565,12 +563,14 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
 
   const pausePartition = (batch: ConsumerBatch, state: PartitionState, offset: string, delayMs: number, reason: 'blocked' | 'not-due' | 'store-unavailable'): void => {
     const { topic, partition } = batch;
-    consumer!.seek(topic, partition, offset);
-    consumer!.pause(topic, partition);
+    const consumer = connection.consumer();
+    if (consumer === undefined) return; // re-joining: the new member starts from the last commit
+    consumer.seek(topic, partition, offset);
+    consumer.pause(topic, partition);
     if (state.resumeTimer !== undefined) clock.clearTimeout(state.resumeTimer);
     state.resumeTimer = clock.setTimeout(() => {
       state.resumeTimer = undefined;
-      if (!closing) consumer?.resume(topic, partition);
+      if (!closing) connection.consumer()?.resume(topic, partition);
     }, delayMs);
     events.emit('paused', { topic, partition, offset, delayMs, reason });
   };
@@ -614,21 +614,43 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
     }
   };
 
-  const onTransportEvent = (event: TransportConsumerEvent): void => {
-    if (event.kind === 'crash') {
-      emitError(toIapError(event.error, ErrorCode.BROKER));
-      if (!event.restarting) logger.error({ groupId }, 'the Kafka client crashed and does not restart; close and recreate the consumer');
-      return;
-    }
-    // forget per-partition memory of partitions this member no longer owns
+  /** Forgets per-partition memory of partitions this member no longer owns. */
+  const onAssigned = (assignment: Readonly<Record<string, readonly number[]>>): void => {
     for (const [id, state] of partitions) {
       const [topic, partition] = id.split('\u0000') as [string, string];
-      if (!(event.assignment[topic] ?? []).includes(Number(partition))) {
+      if (!(assignment[topic] ?? []).includes(Number(partition))) {
         state.completedAhead.clear();
         state.blockedAttempts.clear();
       }
     }
   };
+
+  const connection = createConsumerConnection({
+    transport: config.transport,
+    consumerOptions: {
+      groupId,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      maxWaitTimeMs: config.maxWaitTimeMs,
+      maxBytesPerPartition: config.maxBytesPerPartition,
+    },
+    topics,
+    fromBeginning: config.fromBeginning,
+    partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+    partitioner: config.partitioner,
+    eachBatch,
+    onAssigned,
+    emitError,
+    signal: closeController.signal,
+    clock,
+    logger,
+  });
+
+  function currentProducer(): TransportProducer {
+    const producer = connection.producer();
+    if (producer === undefined) throw new IapError(ErrorCode.BROKER, 'the consumer is re-joining its group: its producer is not connected', { retryable: true });
+    return producer;
+  }
 
   const close = (): Promise<void> => {
     if (closePromise !== undefined) return closePromise;
@@ -639,9 +661,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
         if (state.resumeTimer !== undefined) clock.clearTimeout(state.resumeTimer);
         state.resumeTimer = undefined;
       }
-      if (consumer !== undefined) await consumer.disconnect().catch((error: unknown) => emitError(toIapError(error, ErrorCode.BROKER)));
-      if (producer !== undefined) await producer.disconnect().catch((error: unknown) => emitError(toIapError(error, ErrorCode.BROKER)));
-      removeTransportListener?.();
+      await connection.disconnect();
       removeSignals?.();
       logger.info({ groupId }, 'consumer closed');
       events.emit('closed', { groupId });
@@ -654,19 +674,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
     if (started) throw new IapError(ErrorCode.INVALID_TRANSITION, 'the consumer was already started');
     started = true;
     try {
-      producer = config.transport.createProducer({ idempotent: true, partitioner: config.partitioner });
-      await producer.connect();
-      consumer = config.transport.createConsumer({
-        groupId,
-        sessionTimeoutMs: config.sessionTimeoutMs,
-        heartbeatIntervalMs: config.heartbeatIntervalMs,
-        maxWaitTimeMs: config.maxWaitTimeMs,
-        maxBytesPerPartition: config.maxBytesPerPartition,
-      });
-      removeTransportListener = consumer.onEvent(onTransportEvent);
-      await consumer.connect();
-      await consumer.subscribe(topics, config.fromBeginning);
-      await consumer.run({ eachBatch, partitionsConsumedConcurrently: config.partitionsConsumedConcurrently });
+      await connection.start();
     } catch (error) {
       await close();
       throw toIapError(error, ErrorCode.BROKER);

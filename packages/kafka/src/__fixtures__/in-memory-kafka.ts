@@ -74,6 +74,8 @@ export class InMemoryKafka implements KafkaTransport {
   }
 
   readonly producerOptions: TransportProducerOptions[] = [];
+  /** Errors the next consumer `connect()` calls reject with, one per call. */
+  readonly connectFailures: Error[] = [];
 
   createProducer(options: TransportProducerOptions): TransportProducer {
     this.producerOptions.push(options);
@@ -170,7 +172,8 @@ export class FakeConsumer implements TransportConsumer {
   }
 
   connect(): Promise<void> {
-    return Promise.resolve();
+    const failure = this.#kafka.connectFailures.shift();
+    return failure === undefined ? Promise.resolve() : Promise.reject(failure);
   }
 
   subscribe(topics: readonly string[], fromBeginning: boolean): Promise<void> {
