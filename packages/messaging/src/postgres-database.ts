@@ -13,12 +13,26 @@ import { TransactionHandle } from './internal/transaction-handle.js';
  * ```
  */
 export interface PostgresDatabaseOptions {
-  /** Use this `pg` pool. It is not ended by `close()` (you own it). @defaultValue none: a pool is created from `connectionString` */
+  /**
+   * Use this `pg` pool. It is not ended by `close()` (you own it). When it has no `'error'`
+   * listener, one is added that ignores idle clients' connection errors: `pg` would otherwise end
+   * the process when the server restarts or a backend is terminated.
+   * @defaultValue none: a pool is created from `connectionString`
+   */
   pool?: pg.Pool;
   /** Create a pool for this URL (ended by `close()`). @defaultValue none: `pool` or `connectionString` is required */
   connectionString?: string;
   /** Pool size when the pool is created from `connectionString`. @defaultValue `10` */
   maxConnections?: number;
+  /**
+   * When the pool is created from `connectionString`: longest wait for a new connection (TCP connect
+   * and startup); `0` waits forever. Without a bound, a database that accepts connections but never
+   * answers (a black-holed network path) stalls every caller. TCP keepalive is also switched on
+   * (first probe after 10 s idle). For a pool you pass, set `connectionTimeoutMillis` and
+   * `keepAlive` on it yourself.
+   * @defaultValue `10_000`
+   */
+  connectTimeoutMs?: number;
   /** Delay before the LISTEN connection reconnects after an error. @defaultValue `1_000` */
   listenReconnectDelayMs?: number;
   /**
@@ -54,6 +68,10 @@ function invalid(message: string): IapError {
   return new IapError(ErrorCode.INVALID_OPTIONS, `invalid PostgreSQL database options: ${message}`);
 }
 
+function ignoreIdleError(): void {
+  // an idle pooled client lost its connection: the pool has already discarded it
+}
+
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
@@ -81,13 +99,18 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Messag
   if (options.pool !== undefined) {
     if (typeof options.pool !== 'object' || options.pool === null || typeof options.pool.connect !== 'function') throw invalid('pool must be a pg.Pool');
     pool = options.pool;
+    // pg emits an idle client's connection loss (server restart, terminated backend) as the pool's
+    // 'error' event, which ends the process when nobody listens; the next query reconnects anyway
+    if (pool.listenerCount('error') === 0) pool.on('error', ignoreIdleError);
   } else {
     if (typeof options.connectionString !== 'string' || options.connectionString.length === 0) throw invalid('give pool or a non-empty connectionString');
     const max = options.maxConnections ?? 10;
     if (!Number.isInteger(max) || max < 1) throw invalid('maxConnections must be an integer >= 1');
-    pool = new pg.Pool({ connectionString: options.connectionString, max });
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    if (!Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 0) throw invalid('connectTimeoutMs must be an integer >= 0');
+    pool = new pg.Pool({ connectionString: options.connectionString, max, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     // an idle client's error (server restart) must not crash the process; the next query reconnects
-    pool.on('error', () => undefined);
+    pool.on('error', ignoreIdleError);
   }
 
   let closed = false;
@@ -163,6 +186,14 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Messag
       if (closed) throw closedError();
       const client = await pool.connect();
       let broken: Error | undefined;
+      // a checked-out client has no 'error' listener of the pool's: without this one, a backend
+      // terminated mid-transaction (pg_terminate_backend, a server restart) raises an unhandled
+      // 'error' event and ends the process. The failing query rejects on its own; the client is
+      // discarded on release.
+      const onClientError = (error: Error): void => {
+        broken ??= error;
+      };
+      client.on('error', onClientError);
       const tx = new TransactionHandle((sql, params) => client.query(sql, params), notifier);
       try {
         await client.query('BEGIN');
@@ -185,6 +216,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Messag
         tx.finish(true, () => undefined);
         return result;
       } finally {
+        client.removeListener('error', onClientError);
         client.release(broken);
       }
     },

@@ -54,9 +54,14 @@ export interface RelayOptions {
    */
   publishTimeoutMs?: number;
   /**
-   * Retry schedule of a failing message (its key waits meanwhile; other keys flow). After
-   * `maxAttempts` publish attempts it is dead-lettered.
-   * @defaultValue `{ maxAttempts: 10, backoff: { kind: 'exponential', initialDelayMs: 1000, multiplier: 2 }, maxDelayMs: 300_000, jitter: 'full' }`
+   * Retry schedule of a message whose publish failed for a retryable reason (broker or network
+   * down, timeouts, the producer's state lost): its key waits meanwhile, other keys flow. The
+   * options given are merged over the defaults. By default such a message is retried for as long as
+   * it takes, never dead-lettered for the broker's sake (order first); a `maxAttempts` you set
+   * dead-letters it after that many attempts, which unblocks its key: later messages of the key are
+   * then published before it. A failure caused by the message itself (publisher result
+   * `retryable: false`) is dead-lettered at once.
+   * @defaultValue `{ maxAttempts: Number.MAX_SAFE_INTEGER (never give up), backoff: { kind: 'exponential', initialDelayMs: 1000, multiplier: 2 }, maxDelayMs: 300_000, jitter: 'full' }`
    */
   retry?: RetryPolicyOptions;
   /**
@@ -125,7 +130,7 @@ function defaultRelayId(): string {
   return `relay-${pid}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-const DEFAULT_RETRY: RetryPolicyOptions = { maxAttempts: 10, backoff: { kind: 'exponential', initialDelayMs: 1000, multiplier: 2 }, maxDelayMs: 300_000, jitter: 'full' };
+const DEFAULT_RETRY: RetryPolicyOptions = { maxAttempts: Number.MAX_SAFE_INTEGER, backoff: { kind: 'exponential', initialDelayMs: 1000, multiplier: 2 }, maxDelayMs: 300_000, jitter: 'full' };
 
 /** Validates options and applies defaults. @throws IapError `INVALID_OPTIONS` naming the bad option. */
 export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
@@ -152,7 +157,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     maxBatchesInFlight: integerOption('maxBatchesInFlight', options.maxBatchesInFlight ?? 2, 1, 16),
     leaseMs,
     publishTimeoutMs: integerOption('publishTimeoutMs', options.publishTimeoutMs ?? 60_000, 1, 3_600_000),
-    retry: createRetryPolicy(options.retry ?? DEFAULT_RETRY),
+    retry: createRetryPolicy(options.retry === undefined ? DEFAULT_RETRY : mergeRetry(options.retry)),
     crashLoopThreshold: integerOption('crashLoopThreshold', options.crashLoopThreshold ?? 5, 1, 1000),
     relayId,
     listen,
@@ -160,9 +165,37 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     maxPollIntervalMs,
     metricsIntervalMs: integerOption('metricsIntervalMs', options.metricsIntervalMs ?? 10_000, 0, 86_400_000),
     cleanupIntervalMs: integerOption('cleanupIntervalMs', options.cleanupIntervalMs ?? 60_000, 1, 86_400_000),
-    clock: options.clock ?? systemClock,
-    random: options.random ?? Math.random,
+    clock: checkedClock(options.clock),
+    random: checkedRandom(options.random),
     telemetry: options.telemetry ?? noopTelemetry,
-    logger: options.logger ?? noopLogger,
+    logger: checkedLogger(options.logger),
   };
+}
+
+function mergeRetry(retry: RetryPolicyOptions): RetryPolicyOptions {
+  if (typeof retry !== 'object' || retry === null) throw invalid('retry must be an object of retry policy options');
+  return { ...DEFAULT_RETRY, ...retry };
+}
+
+function checkedClock(clock: Clock | undefined): Clock {
+  if (clock === undefined) return systemClock;
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
+    throw invalid('clock must be a Clock with now(), setTimeout() and clearTimeout() (e.g. systemClock or a ManualClock)');
+  }
+  return clock;
+}
+
+function checkedRandom(random: RandomSource | undefined): RandomSource {
+  if (random === undefined) return Math.random;
+  if (typeof random !== 'function') throw invalid('random must be a function returning a number in [0, 1), e.g. Math.random or seededRandom(1)');
+  return random;
+}
+
+function checkedLogger(logger: Logger | undefined): Logger {
+  if (logger === undefined) return noopLogger;
+  const methods = ['debug', 'info', 'warn', 'error'] as const;
+  if (typeof logger !== 'object' || logger === null || methods.some((m) => typeof logger[m] !== 'function')) {
+    throw invalid('logger must be a Logger with debug(), info(), warn() and error() (e.g. console or a pino logger)');
+  }
+  return logger;
 }

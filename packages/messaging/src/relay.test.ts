@@ -1,11 +1,11 @@
-import { ErrorCode } from '@iap/core';
+import { ErrorCode, computeRetryDelay } from '@iap/core';
 import { describe, expect, it } from 'vitest';
 import { RecordingExecutor } from './__fixtures__/recording-executor.js';
 import type { MessagingDatabase } from './executor.js';
 import { createInProcessTransport } from './in-process-transport.js';
 import { createOutbox } from './outbox.js';
 import { createRelay } from './relay.js';
-import type { RelayOptions } from './relay-options.js';
+import { resolveRelayOptions, type RelayOptions } from './relay-options.js';
 
 function fakeDatabase(): MessagingDatabase {
   const executor = new RecordingExecutor();
@@ -40,8 +40,22 @@ describe('createRelay options', () => {
     ['outbox', { outbox: { enqueue: () => undefined } }],
     ['publisher', { publisher: {} }],
     ['database', { database: { query: () => undefined } }],
-  ])('rejects a bad %s with INVALID_OPTIONS', (name, patch) => {
-    expect(() => createRelay({ ...base(), ...(patch as Partial<RelayOptions>) })).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_OPTIONS }));
+    ['random', { random: 0.5 }],
+    ['clock', { clock: Date }],
+    ['logger', { logger: { info: () => undefined } }],
+    ['retry', { retry: 'forever' }],
+  ])('rejects a bad %s with INVALID_OPTIONS naming it', (name, patch) => {
+    expect(() => createRelay({ ...base(), ...(patch as Partial<RelayOptions>) })).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_OPTIONS, message: expect.stringContaining(name.split(' ')[0]!) }));
+  });
+
+  it('merges retry options over the defaults and never gives up on a retryable failure by default', () => {
+    const defaults = resolveRelayOptions(base());
+    expect(defaults.retry.maxAttempts).toBe(Number.MAX_SAFE_INTEGER);
+    const merged = resolveRelayOptions({ ...base(), retry: { maxAttempts: 8 } });
+    expect(merged.retry).toMatchObject({ maxAttempts: 8, maxDelayMs: 300_000, jitter: 'full', backoff: { kind: 'exponential', initialDelayMs: 1000, multiplier: 2 } });
+    // far past any finite attempt count the delay stays at the cap, never NaN or Infinity
+    const decision = computeRetryDelay(defaults.retry, { attempt: 10_000, random: () => 0.5 });
+    expect(decision).toEqual({ retry: true, delayMs: 150_000, fromRetryAfter: false });
   });
 
   it('wraps a failing claim as STORE_FAILED', async () => {

@@ -33,6 +33,9 @@ export interface SqlQueryable {
  */
 export interface PgPoolClientLike extends SqlQueryable {
   release(error?: Error | boolean): void;
+  /** `pg` clients are event emitters: the store listens for `'error'` while it holds the client. */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**
@@ -72,6 +75,12 @@ export function pgPoolExecutor(pool: PgPoolLike): SqlExecutor {
     async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      // a checked-out pg client has no 'error' listener: a backend terminated mid-transaction would
+      // raise an unhandled 'error' event and end the process. The failing query rejects on its own.
+      const onClientError = (): void => {
+        broken = true;
+      };
+      client.on?.('error', onClientError);
       try {
         await client.query('BEGIN');
         const result = await work(client);
@@ -85,6 +94,7 @@ export function pgPoolExecutor(pool: PgPoolLike): SqlExecutor {
         }
         throw error;
       } finally {
+        client.removeListener?.('error', onClientError);
         client.release(broken);
       }
     },
