@@ -96,6 +96,15 @@ describe('enqueue', () => {
     expect((error as Error).message).not.toContain('4111');
   });
 
+  it('says to run migrate when the schema itself is missing (SQLSTATE 3F000)', async () => {
+    const failure = Object.assign(new Error('schema "billing" does not exist'), { code: '3F000' });
+    const error = await createOutbox({ schema: 'billing' })
+      .enqueue(new RecordingExecutor(undefined, failure), { destination: 'orders', envelope: createEnvelope({ type: 't', source: '/s', data: 1 }) })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.STORE_FAILED, details: { sqlState: '3F000' } });
+    expect((error as Error).message).toContain('run migrate(db)');
+  });
+
   it('rejects data JSON cannot represent with a ValidationError', async () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;

@@ -61,7 +61,7 @@ interface ErrorShape {
 }
 
 function asShape(value: unknown): ErrorShape | undefined {
-  return typeof value === 'object' && value !== null ? (value) : undefined;
+  return typeof value === 'object' && value !== null ? value : undefined;
 }
 
 function kindOf(error: ErrorShape): KafkaFailureKind {

@@ -17,7 +17,7 @@ export function describeDatabaseError(error: unknown): string {
   if (IapError.isInstance(error)) return `${error.code}: ${error.message}`;
   const state = sqlState(error);
   const message = error instanceof Error ? error.message : `a non-Error value of type ${typeof error}`;
-  if (state === '42P01') return `SQLSTATE 42P01: ${message}; run migrate(db) with the same schema and tablePrefix first`;
+  if (state === '42P01' || state === '3F000') return `SQLSTATE ${state}: ${message}; run migrate(db) with the same schema and tablePrefix first`;
   return state === undefined ? message : `SQLSTATE ${state}: ${message}`;
 }
 
@@ -25,7 +25,7 @@ export function describeDatabaseError(error: unknown): string {
 export function storeFailed(what: string, error: unknown): IapError {
   if (IapError.isInstance(error)) return error;
   const state = sqlState(error);
-  const connection = error instanceof Error && /ECONNREFUSED|ECONNRESET|Connection terminated|timeout/i.test(error.message);
+  const connection = error instanceof Error && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE|Connection terminated|connection error|timeout/i.test(error.message);
   return new IapError(ErrorCode.STORE_FAILED, `${what} failed (${describeDatabaseError(error)})`, {
     cause: error,
     retryable: (state !== undefined && RETRYABLE_SQLSTATE.test(state)) || connection,

@@ -129,7 +129,8 @@ function pgCode(error: unknown): string | undefined {
 function storeError(operation: string, error: unknown): IapError {
   if (IapError.isInstance(error)) return error;
   const message = error instanceof Error ? error.message : 'unknown error';
-  const hint = pgCode(error) === '42P01' ? ' (the saga tables do not exist: call store.migrate() first)' : '';
+  const missing = pgCode(error) === '42P01' || pgCode(error) === '3F000';
+  const hint = missing ? ` (the saga ${pgCode(error) === '3F000' ? 'schema' : 'tables'} do not exist: call store.migrate() first)` : '';
   return new IapError(ErrorCode.STORE_FAILED, `saga store: ${operation} failed: ${message}${hint}`, {
     cause: error,
     retryable: true,
