@@ -27,6 +27,20 @@ describe('delivery state machine', () => {
 });
 
 describe('delivery lifecycle', () => {
+  it.each(['pending', 'retrying', 'processed', 'failed', 'skipped'] as const)('refuses a failure of a delivery in %s, retryable or permanent alike', (status) => {
+    let d = createDelivery('m-1', 0);
+    if (status !== 'pending') d = transitionDelivery(d, 'dispatched', 0);
+    if (status !== 'pending') d = transitionDelivery(d, status, 1);
+    const failures = [
+      () => recordDeliveryFailure(d, new IapError(ErrorCode.BROKER, 'broker down', { retryable: true }), 2, { policy }),
+      () => recordDeliveryFailure(d, new IapError(ErrorCode.VALIDATION, 'bad message'), 2, { policy }),
+      () => recordDeliveryFailure(d, new Error('boom'), 2, { policy, permanent: true }),
+    ];
+    for (const failure of failures) {
+      expect(failure).toThrowError(expect.objectContaining({ code: 'INVALID_TRANSITION', details: { from: status, messageId: 'm-1' } }));
+    }
+  });
+
   it('counts attempts on dispatch and retries until the policy is exhausted', () => {
     let d = createDelivery('m-1', 0);
     d = transitionDelivery(d, 'dispatched', 0);
@@ -79,7 +93,7 @@ describe('audit record', () => {
       reason: undefined,
       nextAttemptAt: '2026-01-01T00:00:01.100Z',
     });
-    const line = formatLogfmt({ ...record });
+    const line = formatLogfmt(record); // as the envelope guide writes it: an interface, no index signature (type-checked)
     expect(line).toBe('messageId=m-5 status=retrying previousStatus=dispatched attempts=1 at=2026-01-01T00:00:01.000Z errorCode=UNKNOWN nextAttemptAt=2026-01-01T00:00:01.100Z');
     expect(line).not.toContain('4242');
     expect(formatLogfmt({ note: 'two words', quote: 'a"b' })).toBe('note="two words" quote="a\\"b"');

@@ -93,7 +93,8 @@ export interface FailureOptions {
  * attempts left under the policy moves it to `retrying` with `nextAttemptAt`; otherwise to `failed`.
  * An error's `retryAfterMs` hint is honoured inside the policy's caps.
  *
- * @throws IapError `INVALID_TRANSITION` when the delivery is not in flight.
+ * @throws IapError `INVALID_TRANSITION` when the delivery is not in flight (not `dispatched` or
+ *   `acknowledged`), whether the error is retryable or not.
  * @example
  * ```ts
  * d = recordDeliveryFailure(d, err, clock.now(), { policy });
@@ -101,6 +102,14 @@ export interface FailureOptions {
  * ```
  */
 export function recordDeliveryFailure(delivery: Delivery, error: unknown, now: number, options: FailureOptions): Delivery {
+  // Checked first, so a retryable and a permanent failure of a delivery not in flight fail alike.
+  if (delivery.status !== 'dispatched' && delivery.status !== 'acknowledged') {
+    throw new IapError(
+      ErrorCode.INVALID_TRANSITION,
+      `cannot record a failed attempt of a delivery in ${delivery.status}: only a dispatched or acknowledged delivery has an attempt in flight`,
+      { details: { from: delivery.status, messageId: delivery.messageId } },
+    );
+  }
   const iapError = toIapError(error);
   const retryable = !options.permanent && (IapError.isInstance(error) ? error.retryable : true);
   const lastError = { code: iapError.code, message: iapError.message };
