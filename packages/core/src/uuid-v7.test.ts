@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uuidv7, uuidv7Timestamp } from './uuid-v7.js';
+import { isValidationError, type ValidationError } from './validation-error.js';
 
 describe('uuidv7', () => {
   it('has the RFC 9562 layout and embeds the timestamp', () => {
@@ -15,5 +16,27 @@ describe('uuidv7', () => {
     const sorted = [...ids].sort();
     expect(ids).toEqual(sorted);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it.each([
+    ['2^48', 2 ** 48],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+    ['a negative time', -1],
+  ])('rejects %s with a ValidationError and stays monotonic', (_name, nowMs) => {
+    const ms = Date.UTC(2031, 0, 1);
+    const before = uuidv7(ms);
+    let thrown: unknown;
+    try {
+      uuidv7(nowMs);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isValidationError(thrown)).toBe(true);
+    expect((thrown as ValidationError).issues[0]?.path).toEqual(['nowMs']);
+    const after = uuidv7(ms);
+    expect(after > before).toBe(true);
+    expect(uuidv7Timestamp(after)).toBe(ms);
   });
 });

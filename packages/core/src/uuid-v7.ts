@@ -1,3 +1,8 @@
+import { ValidationError } from './validation-error.js';
+
+/** The largest timestamp a UUIDv7 holds: 48 bits of milliseconds (the year 10889). */
+const MAX_MS = 2 ** 48 - 1;
+
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const bytes = new Uint8Array(16);
 let lastMs = -1;
@@ -8,19 +13,28 @@ let sequence = 0;
  * process sort in creation order, even within one millisecond (a 12-bit counter in `rand_a`, seeded
  * randomly each millisecond); ids are time-ordered across processes to the millisecond.
  *
- * @param nowMs - the timestamp to embed. @defaultValue `Date.now()`
+ * @param nowMs - the timestamp to embed, epoch milliseconds from 0 to 2^48 - 1 (fractions are
+ *   dropped). @defaultValue `Date.now()`
+ * @throws ValidationError (code `VALIDATION`) for NaN, an infinity, a negative time or one past
+ *   2^48 - 1; the process's ids stay monotonic.
  * @example
  * ```ts
  * uuidv7(); // '0193a5f2-7c1e-7a3b-9f2d-5c8e1b2a4d6f'
  * ```
  */
 export function uuidv7(nowMs: number = Date.now()): string {
+  // Checked before any state changes: a bad timestamp must not wrap the embedded time, nor leave the
+  // process's ids sorting before earlier ones.
+  if (typeof nowMs !== 'number' || !(nowMs >= 0 && nowMs <= MAX_MS)) {
+    throw new ValidationError('UUIDv7 timestamp', [{ path: ['nowMs'], message: `expected epoch milliseconds from 0 to 2^48 - 1, got ${describeTimestamp(nowMs)}` }]);
+  }
   globalThis.crypto.getRandomValues(bytes);
   let ms = Math.floor(nowMs);
   if (ms <= lastMs) {
     sequence++;
     if (sequence > 0xfff) {
       // counter exhausted in this millisecond: borrow the next one to stay monotonic
+      if (lastMs === MAX_MS) throw new ValidationError('UUIDv7 timestamp', [{ path: ['nowMs'], message: 'the last millisecond a UUIDv7 can hold is used up' }]);
       lastMs++;
       sequence = bytes[6]! & 0x07;
     }
@@ -44,6 +58,13 @@ export function uuidv7(nowMs: number = Date.now()): string {
     out += HEX[bytes[i]!]!;
   }
   return out;
+}
+
+function describeTimestamp(value: unknown): string {
+  if (typeof value !== 'number') return `a ${typeof value}`;
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  return value < 0 ? 'a negative number' : 'a number past 2^48 - 1';
 }
 
 /** Reads the millisecond timestamp of a UUIDv7, or undefined when `id` is not a UUIDv7. */
