@@ -1,3 +1,5 @@
+import { LongTimer, MAX_TIMER_DELAY_MS } from './internal/long-timer.js';
+
 /** An opaque handle for a timer scheduled through a {@link Clock}. */
 export type TimerHandle = { readonly __timer: unique symbol } | object;
 
@@ -18,7 +20,9 @@ export interface Clock {
 }
 
 /**
- * The real clock: `Date.now()` and unref'd `setTimeout`.
+ * The real clock: `Date.now()` and unref'd `setTimeout`. Delays past 2^31 - 1 ms (about 24.8 days),
+ * which Node and browsers would fire after about 1 ms, are kept: the timer is chained until the
+ * whole delay has passed (`Infinity` never fires; `NaN` and negative delays count as 0).
  *
  * @example
  * ```ts
@@ -28,11 +32,14 @@ export interface Clock {
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    const timer = setTimeout(callback, Math.max(0, delayMs));
+    const ms = delayMs > 0 ? delayMs : 0; // NaN and negatives: now
+    if (ms > MAX_TIMER_DELAY_MS) return new LongTimer(callback, ms);
+    const timer = setTimeout(callback, ms);
     if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref();
     return timer;
   },
   clearTimeout(handle: TimerHandle): void {
-    clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
+    if (handle instanceof LongTimer) handle.cancel();
+    else clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
   },
 });

@@ -25,6 +25,7 @@ describe('createRetryPolicy', () => {
     [{ maxAttempts: 0 }, 'maxAttempts'],
     [{ maxAttempts: 1.5 }, 'maxAttempts'],
     [{ maxDelayMs: -1 }, 'maxDelayMs'],
+    [{ maxDelayMs: Number.POSITIVE_INFINITY }, 'maxDelayMs must be finite'],
     [{ maxElapsedMs: Number.NaN }, 'maxElapsedMs'],
     [{ backoff: { kind: 'exponential', initialDelayMs: 10, multiplier: 0.5 } }, 'multiplier'],
     [{ backoff: { kind: 'constant', delayMs: -5 } }, 'delayMs'],

@@ -29,7 +29,7 @@ export interface RetryPolicyOptions {
   maxAttempts?: number;
   /** @defaultValue `{ kind: 'exponential', initialDelayMs: 100, multiplier: 2 }` */
   backoff?: Backoff;
-  /** Upper bound for one delay. @defaultValue `30_000` */
+  /** Upper bound for one delay; finite. @defaultValue `30_000` */
   maxDelayMs?: number;
   /**
    * Upper bound for the time from the first attempt until the next attempt would start; a retry that
@@ -108,6 +108,8 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
   }
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   nonNegative('maxDelayMs', maxDelayMs);
+  // Every delay is capped by maxDelayMs, so a finite cap means a decision never carries an infinite delay.
+  if (!Number.isFinite(maxDelayMs)) throw invalid('maxDelayMs must be finite (it caps every delay; use maxAttempts or maxElapsedMs to bound retrying)');
   const maxElapsedMs = options.maxElapsedMs ?? Number.POSITIVE_INFINITY;
   nonNegative('maxElapsedMs', maxElapsedMs);
   const jitter = options.jitter ?? 'full';

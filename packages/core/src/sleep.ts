@@ -18,6 +18,10 @@ export interface SleepOptions {
  * it keeps the process alive until it ends (unlike the unref'd background timers of @iap components): a script whose only pending work
  * is `await sleep(200)` resumes instead of exiting.
  *
+ * Long delays are kept: on `systemClock` a delay past 2^31 - 1 ms (Node's timer limit, about 24.8
+ * days) chains timers until the whole delay has passed instead of firing after about 1 ms, so a long
+ * Retry-After never turns into a tight loop. `Infinity` sleeps until aborted.
+ *
  * @throws IapError code `ABORTED` when the signal aborts.
  * @example
  * ```ts
