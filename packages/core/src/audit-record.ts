@@ -48,13 +48,15 @@ function logfmtValue(value: unknown): string {
 
 /**
  * Formats a flat record as one logfmt line (`key=value key2="with space"`), skipping undefined fields.
+ * Takes any object (own enumerable properties), so interfaces such as {@link DeliveryAuditRecord}
+ * need no index signature.
  *
  * @example
  * ```ts
  * formatLogfmt(toDeliveryAuditRecord(d)); // 'messageId=0193... status=retrying previousStatus=dispatched attempts=1 ...'
  * ```
  */
-export function formatLogfmt(record: Readonly<Record<string, unknown>>): string {
+export function formatLogfmt(record: object): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(record)) {
     if (value === undefined) continue;
