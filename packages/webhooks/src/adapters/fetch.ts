@@ -1,5 +1,6 @@
 import type { ReadableStreamDefaultReader, ReadableStreamReadResult } from 'node:stream/web';
 import { checkHandlerOptions, processWebhook, tooLargeResponse, type AdapterResponse } from '../internal/process-webhook.js';
+import { WebhookBodyParsedError } from '../webhook-body-parsed-error.js';
 import type { WebhookHandlerOptions } from '../webhook-handler-options.js';
 
 /**
@@ -17,7 +18,8 @@ export type FetchBodyResult = { readonly ok: true; readonly body: Uint8Array } |
  * Reads a Fetch `Request` body as bytes, refusing it before buffering when `content-length` is
  * over `maxBodyBytes` and cancelling the stream as soon as the received bytes pass it.
  *
- * @throws (rejects) when the body stream fails.
+ * @throws (rejects) `WebhookBodyParsedError` (code `WEBHOOK_BODY_PARSED`) when the body was already
+ * read (`request.bodyUsed`) or is locked to another reader; the stream's own error when it fails.
  * @example
  * ```ts
  * const read = await readFetchBody(request, 1_048_576);
@@ -27,6 +29,8 @@ export type FetchBodyResult = { readonly ok: true; readonly body: Uint8Array } |
 export async function readFetchBody(request: Request, maxBodyBytes: number): Promise<FetchBodyResult> {
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBodyBytes) return { ok: false, reason: 'body_too_large' };
+  // A consumed or locked body (read by a framework or middleware first): its bytes are gone.
+  if (request.bodyUsed || request.body?.locked === true) throw new WebhookBodyParsedError('fetch webhook handler', 'a consumed body');
   if (request.body === null) return { ok: true, body: new Uint8Array(0) };
   const reader = request.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   const chunks: Uint8Array[] = [];
@@ -77,6 +81,11 @@ function toFetchResponse(response: AdapterResponse): Response {
  * Creates a Fetch handler `(request: Request) => Promise<Response>` for Hono (`c.req.raw`),
  * Next.js App Router route handlers, Cloudflare Workers, Deno and Bun. Works with both verifiers;
  * with `createEdgeWebhookVerifier` it needs nothing but WebCrypto.
+ *
+ * A request whose body was already read (by middleware that called `request.json()` or `text()`)
+ * cannot be verified: the returned promise rejects with `WebhookBodyParsedError` (code
+ * `WEBHOOK_BODY_PARSED`), as the Express adapter passes it to `next`, for the framework's error
+ * handler (Hono `app.onError`, Next.js error handling).
  *
  * @throws IapError code `INVALID_OPTIONS` when `verifier` or `onEvent` is missing.
  * @example

@@ -55,5 +55,6 @@ export function shopify(options: ShopifyProviderOptions = {}): WebhookProvider {
     });
   const verifying = entry([EVENTS_HEADER, CLASSIC_HEADER]);
   if (signAs === 'events') return verifying;
-  return Object.freeze({ ...verifying, prepareSigning: entry([CLASSIC_HEADER]).prepareSigning });
+  const signing = entry([CLASSIC_HEADER]);
+  return Object.freeze({ ...verifying, prepareSigning: (input, key, nowMs) => signing.prepareSigning(input, key, nowMs) } satisfies WebhookProvider);
 }
