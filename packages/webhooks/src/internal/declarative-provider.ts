@@ -86,6 +86,14 @@ export interface ProviderSpec {
   readonly handshake?: (event: HandshakeEvent) => HandshakeSpec | undefined;
 }
 
+/**
+ * Longest signed delivery id (`webhook-id`, `svix-id`, Twitch message id), in UTF-16 code units.
+ * The id becomes the dedup key kept in the IdempotencyStore and appears in results and logs, so an
+ * unbounded header would let one sender fill a store with arbitrarily large keys. Senders' ids are
+ * far shorter (Svix: `msg_` + 27 characters). Documented in the README under "Failure modes".
+ */
+export const MAX_SIGNED_ID_LENGTH = 256;
+
 /** Most signatures read from one header; more is treated as malformed (bounds the work per request). */
 const MAX_CANDIDATES = 16;
 
@@ -278,7 +286,9 @@ export function defineProvider(spec: ProviderSpec): WebhookProvider {
     if (needsId) {
       const id = firstHeaderValue(request, spec.idHeaders);
       if (id === undefined) return missing(`id header ${spec.idHeaders.join(' or ')} is missing`);
-      if (id.length === 0 || id.length > 256) return malformed(`id header ${spec.idHeaders[firstHeaderIndex(request, spec.idHeaders)]!} must have 1 to 256 characters`);
+      if (id.length === 0 || id.length > MAX_SIGNED_ID_LENGTH) {
+        return malformed(`id header ${spec.idHeaders[firstHeaderIndex(request, spec.idHeaders)]!} must have 1 to ${MAX_SIGNED_ID_LENGTH} characters`);
+      }
       values.id = id;
     }
     if (needsUrl) {

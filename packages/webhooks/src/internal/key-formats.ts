@@ -101,8 +101,8 @@ export function ecdsaP256PrivateKey(secret: WebhookSecret): WebhookKey {
 }
 
 /**
- * Standard Webhooks keys: `whsec_<base64>` (or bare base64) symmetric secrets and `whpk_<base64>`
- * Ed25519 public keys.
+ * Standard Webhooks keys: `whsec_<base64>` (or bare base64, padded or not) symmetric secrets and
+ * `whpk_<base64>` Ed25519 public keys.
  */
 export function standardWebhooksVerificationKey(secret: WebhookSecret): WebhookKey {
   if (typeof secret !== 'string') return utf8SecretKey(secret);
@@ -112,8 +112,11 @@ export function standardWebhooksVerificationKey(secret: WebhookSecret): WebhookK
     return ed25519PublicKey(raw);
   }
   const encoded = secret.startsWith('whsec_') ? secret.slice(6) : secret;
-  const bytes = decodeBase64Strict(encoded, 'base64', undefined, 1024);
-  if (bytes === undefined) throw new Error('a whsec_ secret must be base64 after the prefix');
+  // Padding is optional, as in the standardwebhooks and svix libraries; the rest is read strictly.
+  const remainder = encoded.length % 4;
+  const padded = remainder === 2 || remainder === 3 ? encoded + '='.repeat(4 - remainder) : encoded;
+  const bytes = decodeBase64Strict(padded, 'base64', undefined, 1024);
+  if (bytes === undefined) throw new Error('a whsec_ secret must be base64 after the prefix (padding optional)');
   return { kind: 'symmetric', bytes };
 }
 

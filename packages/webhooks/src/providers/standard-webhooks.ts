@@ -34,7 +34,9 @@ export function standardWebhooksSpec(name: string, prefixes: readonly string[]):
  * body>`: `v1` is HMAC-SHA256 keyed by the base64 secret after `whsec_`; `v1a` is Ed25519, verified
  * with a `whpk_` public key. `webhook-signature` holds space-separated `v1,<base64>` / `v1a,<base64>`
  * items, all of which are tried. Window: 5 minutes either way (the spec's tolerance), widenable.
- * Id: `webhook-id`; type: the payload's `type`.
+ * Id: `webhook-id`, at most 256 characters (a longer one is `malformed_header`: it becomes the dedup
+ * key, so its size is bounded; the `standardwebhooks` library has no limit). Type: the payload's
+ * `type`. `whsec_` secrets may omit base64 padding, as in the `standardwebhooks` library.
  *
  * @example
  * ```ts
