@@ -12,7 +12,12 @@ import { createSqlSagaStore, type SqlSagaStore } from './sql-saga-store.js';
  * ```
  */
 export interface PostgresSagaStoreOptions {
-  /** A `pg.Pool` (the store never ends it: the pool is yours). */
+  /**
+   * A `pg.Pool` (the store never ends it: the pool is yours). When it has no `'error'` listener,
+   * one is added that ignores idle clients' connection errors (pg would otherwise end the process
+   * when the server restarts); a connection that dies inside a store transaction fails that call
+   * with a retryable `STORE_FAILED` and is discarded.
+   */
   pool: PgPoolLike;
   /**
    * Schema of the saga tables (created by `migrate()` when missing).
@@ -42,6 +47,16 @@ export interface PostgresSagaStoreOptions {
  * await store.migrate();
  * ```
  */
+/** The event-emitter part of a `pg.Pool`. */
+interface PoolEvents {
+  listenerCount(event: 'error'): number;
+  on(event: 'error', listener: () => void): unknown;
+}
+
+function ignoreIdleError(): void {
+  // an idle pooled client lost its connection: the pool has already discarded it
+}
+
 export function createPostgresSagaStore(options: PostgresSagaStoreOptions): SqlSagaStore {
   const where = 'createPostgresSagaStore()';
   if (typeof options !== 'object' || options === null) throw invalidOptions(where, 'options must be an object with a pool');
@@ -49,5 +64,9 @@ export function createPostgresSagaStore(options: PostgresSagaStoreOptions): SqlS
   if (typeof pool !== 'object' || pool === null || typeof pool.query !== 'function' || typeof pool.connect !== 'function') {
     throw invalidOptions(where, 'pool must be a pg.Pool (an object with query() and connect())');
   }
+  // pg emits an idle client's connection loss (server restart, terminated backend) as the pool's
+  // 'error' event, which ends the process when nobody listens; the next query reconnects anyway
+  const emitter = options.pool as Partial<PoolEvents>;
+  if (typeof emitter.listenerCount === 'function' && typeof emitter.on === 'function' && emitter.listenerCount('error') === 0) emitter.on('error', ignoreIdleError);
   return createSqlSagaStore(pgPoolExecutor(options.pool), sagaTables(where, options.schema ?? 'public', options.tablePrefix ?? 'iap_'));
 }
