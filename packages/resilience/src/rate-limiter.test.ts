@@ -73,6 +73,56 @@ describe('sliding window', () => {
     ]);
   });
 
+  it('retryAfterMs is exact when windowMs / bucketCount is fractional (10_000 ms in 7 buckets)', () => {
+    // with a rounded bucket length, 10_000 / (10_000 / 7) = 6.999... put this permit one bucket early
+    // and retryAfterMs came back 8_572 instead of 10_000
+    const clock = new ManualClock(10_000);
+    const limiter = createRateLimiter({ kind: 'sliding-window', limit: 1, windowMs: 10_000, bucketCount: 7, clock });
+    expect(limiter.tryAcquire().allowed).toBe(true);
+    expect(limiter.tryAcquire()).toEqual({ allowed: false, retryAfterMs: 10_000 });
+    clock.advance(9_999);
+    expect(limiter.tryAcquire().allowed).toBe(false);
+    clock.advance(1);
+    expect(limiter.tryAcquire().allowed).toBe(true);
+  });
+
+  it('property: with any integer windowMs and bucketCount, retryAfterMs is never early and never late', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 3_000 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.integer({ min: 0, max: 900 }), { minLength: 1, maxLength: 30 }),
+        (bucketCount, extraMs, limit, gaps) => {
+          const windowMs = bucketCount + extraMs;
+          const clock = new ManualClock();
+          const limiter = createRateLimiter({ kind: 'sliding-window', limit, windowMs, bucketCount, clock });
+          for (const [index, gap] of gaps.entries()) {
+            clock.advance(gap);
+            const decision = limiter.tryAcquire();
+            if (decision.allowed) continue;
+            // probe copies at now + retryAfterMs - 1 (still refused) and now + retryAfterMs (admitted)
+            // by replaying the calls before this one, so the limiter under test is not consumed
+            const at = clock.now();
+            const replay = (probeAt: number): boolean => {
+              const probeClock = new ManualClock();
+              const probe = createRateLimiter({ kind: 'sliding-window', limit, windowMs, bucketCount, clock: probeClock });
+              for (const g of gaps.slice(0, index)) {
+                probeClock.advance(g);
+                probe.tryAcquire();
+              }
+              probeClock.advance(probeAt - probeClock.now());
+              return probe.tryAcquire().allowed;
+            };
+            expect(replay(at + decision.retryAfterMs)).toBe(true);
+            if (decision.retryAfterMs > 1) expect(replay(at + decision.retryAfterMs - 1)).toBe(false);
+          }
+        },
+      ),
+      { seed: 20261207, numRuns: 300 },
+    );
+  });
+
   it('property: never more than `limit` permits in any window of bucket-aligned length, and retryAfterMs is honest', () => {
     fc.assert(
       fc.property(
@@ -111,6 +161,11 @@ describe('options', () => {
     expect(() => createRateLimiter({ kind: 'token-bucket', capacity: 0.5, refillPerSecond: 1 })).toThrow(/capacity must be >= 1/);
     expect(() => createRateLimiter({ kind: 'token-bucket', capacity: 1, refillPerSecond: -1 })).toThrow(/refillPerSecond/);
     expect(() => createRateLimiter({ kind: 'sliding-window', limit: 1.5, windowMs: 10 })).toThrow(/limit/);
+    expect(() => createRateLimiter({ kind: 'sliding-window', limit: 1, windowMs: 10.5 })).toThrow(/windowMs must be an integer number of ms/);
+    expect(() => createRateLimiter({ kind: 'token-bucket', capacity: 5, refillPerSecond: 1, initialTokens: 6 })).toThrow(
+      expect.objectContaining({ code: ErrorCode.INVALID_OPTIONS, message: expect.stringMatching(/initialTokens must be <= capacity/) as unknown }),
+    );
+    expect(createRateLimiter({ kind: 'token-bucket', capacity: 5, refillPerSecond: 1, initialTokens: 5, clock: new ManualClock() }).tryAcquire(5).allowed).toBe(true);
     expect(() => createRateLimiter({ kind: 'leaky' } as never)).toThrow(/kind must be/);
   });
 });

@@ -1,6 +1,6 @@
 import { ErrorCode, IapError, systemClock, type Clock, type TypedEventSource } from '@iap/core';
 import { RateLimitedError } from './errors/rate-limited-error.js';
-import { BucketWindow } from './internal/bucket-window.js';
+import { BucketWindow, checkBucketWindow } from './internal/bucket-window.js';
 import { EMPTY_CONTEXT } from './internal/empty-context.js';
 import { EventHub } from './internal/event-hub.js';
 import { checkInteger, checkName, checkNonNegative, checkPositive, invalidOptions } from './internal/options.js';
@@ -32,7 +32,7 @@ export interface TokenBucketOptions extends RateLimiterCommonOptions {
   capacity: number;
   /** Tokens added per second. */
   refillPerSecond: number;
-  /** Tokens at creation. @defaultValue `capacity` */
+  /** Tokens at creation, from 0 to `capacity`. @defaultValue `capacity` */
   initialTokens?: number;
 }
 
@@ -48,8 +48,9 @@ export interface SlidingWindowOptions extends RateLimiterCommonOptions {
   readonly kind: 'sliding-window';
   /** Permits allowed per window. */
   limit: number;
+  /** The window's length, in whole ms. */
   windowMs: number;
-  /** Buckets the window is made of (the precision of `retryAfterMs`). @defaultValue `10` */
+  /** Buckets the window is made of (the precision of `retryAfterMs`; at most one per ms of `windowMs`). @defaultValue `10` */
   bucketCount?: number;
 }
 
@@ -170,7 +171,8 @@ class TokenBucketLimiter extends RateLimiterBase {
     this.maxPermits = Math.floor(this.#capacity);
     if (this.maxPermits < 1) throw invalidOptions(COMPONENT, 'capacity must be >= 1');
     this.#tokensPerMs = checkPositive(COMPONENT, 'refillPerSecond', options.refillPerSecond) / 1000;
-    this.#tokens = Math.min(this.#capacity, checkNonNegative(COMPONENT, 'initialTokens', options.initialTokens ?? this.#capacity));
+    this.#tokens = checkNonNegative(COMPONENT, 'initialTokens', options.initialTokens ?? this.#capacity);
+    if (this.#tokens > this.#capacity) throw invalidOptions(COMPONENT, 'initialTokens must be <= capacity (the bucket never holds more)');
     this.#lastRefillMs = this.clock.now();
   }
 
@@ -194,9 +196,9 @@ class SlidingWindowLimiter extends RateLimiterBase {
   constructor(options: SlidingWindowOptions) {
     super(options);
     this.maxPermits = checkInteger(COMPONENT, 'limit', options.limit, 1);
-    const windowMs = checkPositive(COMPONENT, 'windowMs', options.windowMs);
-    const bucketCount = checkInteger(COMPONENT, 'bucketCount', options.bucketCount ?? 10, 1);
-    if (windowMs / bucketCount < 1) throw invalidOptions(COMPONENT, 'windowMs / bucketCount must be >= 1 ms');
+    const windowMs = options.windowMs;
+    const bucketCount = options.bucketCount ?? 10;
+    checkBucketWindow(COMPONENT, 'windowMs', windowMs, 'bucketCount', bucketCount);
     this.#window = new BucketWindow(windowMs, bucketCount, 1);
   }
 

@@ -1,5 +1,6 @@
-import { ErrorCode, createRetryPolicy, hasErrorCode, systemClock, type Backoff, type Clock, type RetryPolicy } from '@iap/core';
+import { ErrorCode, baseRetryDelay, createRetryPolicy, hasErrorCode, systemClock, type Backoff, type Clock, type RetryPolicy } from '@iap/core';
 import { checkFunction, checkInteger, checkName, checkPositive, checkRatio, invalidOptions } from '../internal/options.js';
+import { checkBucketWindow } from '../internal/bucket-window.js';
 import type { CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
 import type { CircuitStateStore } from './circuit-state-store.js';
 
@@ -72,7 +73,8 @@ export interface CircuitBreakerOptions {
   /**
    * An open duration that grows with consecutive trips (trip 1, 2, ... is the attempt number of
    * core's backoff maths), capped by `maxOpenDurationMs`; a successful close starts over. Replaces
-   * `openDurationMs`. @defaultValue none (constant `openDurationMs`)
+   * `openDurationMs`. Its first delay (`delayMs` / `initialDelayMs`) must be > 0.
+   * @defaultValue none (constant `openDurationMs`)
    */
   openBackoff?: Backoff;
   /** Cap of the open duration when `openBackoff` grows it. @defaultValue `300_000` */
@@ -166,6 +168,11 @@ export function resolveCircuitBreakerOptions(options: CircuitBreakerOptions): Re
     } catch (error) {
       throw invalidOptions(COMPONENT, `openBackoff: ${(error as Error).message}`);
     }
+    // an open duration of 0 would make every trip half-open at once (and an exponential one stays 0)
+    if (!(baseRetryDelay(openBackoff, 1) > 0)) {
+      const field = options.openBackoff.kind === 'constant' ? 'delayMs' : 'initialDelayMs';
+      throw invalidOptions(COMPONENT, `openBackoff.${field} must be > 0 (the circuit would never stay open); openDurationMs is > 0 for the same reason`);
+    }
   } else if (options.maxOpenDurationMs !== undefined) {
     throw invalidOptions(COMPONENT, 'maxOpenDurationMs only applies with openBackoff');
   }
@@ -208,9 +215,9 @@ function resolveWindow(window: CircuitWindowOptions | undefined): ResolvedCircui
     return { kind: 'count', size: checkInteger(COMPONENT, 'window.size', window.size, 1) };
   }
   if (window.kind === 'time') {
-    const durationMs = checkPositive(COMPONENT, 'window.durationMs', window.durationMs);
-    const bucketCount = checkInteger(COMPONENT, 'window.bucketCount', window.bucketCount ?? 10, 1);
-    if (durationMs / bucketCount < 1) throw invalidOptions(COMPONENT, 'window.durationMs / window.bucketCount must be >= 1 ms');
+    const durationMs = window.durationMs;
+    const bucketCount = window.bucketCount ?? 10;
+    checkBucketWindow(COMPONENT, 'window.durationMs', durationMs, 'window.bucketCount', bucketCount);
     return { kind: 'time', durationMs, bucketCount };
   }
   throw invalidOptions(COMPONENT, "window.kind must be 'count' or 'time'");

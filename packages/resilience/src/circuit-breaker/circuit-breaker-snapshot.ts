@@ -19,7 +19,7 @@ export type CircuitWindowSnapshot =
       readonly kind: 'time';
       readonly durationMs: number;
       readonly bucketCount: number;
-      /** Absolute index (`floor(ms / bucketMs)`) of the newest bucket; -1 when empty. */
+      /** Absolute index (`floor(floor(ms) * bucketCount / durationMs)`) of the newest bucket; -1 when empty. */
       readonly headEpoch: number;
       /** `[calls, failures, slowCalls]` per bucket, oldest first. */
       readonly buckets: readonly (readonly number[])[];

@@ -1,19 +1,40 @@
+import { invalidOptions } from './options.js';
+
 /**
- * A time-based sliding window made of `bucketCount` fixed buckets of `bucketMs` each, counting
+ * Validates the shape of a bucket window: an integer duration in ms, an integer bucket count, at
+ * least 1 ms per bucket, and `durationMs * bucketCount` small enough for exact integer arithmetic.
+ *
+ * @throws IapError `INVALID_OPTIONS` naming the option.
+ */
+export function checkBucketWindow(component: string, durationName: string, durationMs: number, countName: string, bucketCount: number): void {
+  if (typeof durationMs !== 'number' || !Number.isInteger(durationMs) || durationMs < 1) throw invalidOptions(component, `${durationName} must be an integer number of ms >= 1`);
+  if (typeof bucketCount !== 'number' || !Number.isInteger(bucketCount) || bucketCount < 1) throw invalidOptions(component, `${countName} must be an integer >= 1`);
+  if (durationMs < bucketCount) throw invalidOptions(component, `${durationName} / ${countName} must be >= 1 ms`);
+  if (durationMs * bucketCount > Number.MAX_SAFE_INTEGER) throw invalidOptions(component, `${durationName} * ${countName} must be <= Number.MAX_SAFE_INTEGER`);
+}
+
+/**
+ * A time-based sliding window of `durationMs` made of `bucketCount` fixed buckets, counting
  * `metricCount` metrics. Counters live in preallocated typed arrays (a ring of buckets) with running
- * totals: recording is O(1) amortised (each bucket is cleared at most once per `bucketMs`), reading
- * a total is O(1), and nothing is allocated per call.
+ * totals: recording is O(1) amortised (each bucket is cleared at most once per bucket length),
+ * reading a total is O(1), and nothing is allocated per call.
+ *
+ * Bucket bounds are exact on whole milliseconds, also when `durationMs / bucketCount` is not an
+ * integer: the instant `t` is in bucket `floor(floor(t) * bucketCount / durationMs)`, and bucket `e`
+ * starts at `ceil(e * durationMs / bucketCount)`, computed in integers (no rounded bucket length).
+ * `durationMs` must be an integer and `durationMs * bucketCount` a safe integer
+ * ({@link checkBucketWindow}); times are ms >= 0.
  *
  * The window covers the current bucket and the `bucketCount - 1` before it. A clock that goes back
  * records into the newest bucket.
  */
 export class BucketWindow {
-  readonly bucketMs: number;
+  readonly durationMs: number;
   readonly bucketCount: number;
   readonly metricCount: number;
   readonly #counts: Float64Array;
   readonly #totals: Float64Array;
-  /** Absolute index (floor(now / bucketMs)) of the newest bucket; -1 before the first record. */
+  /** Absolute index (floor(floor(now) * bucketCount / durationMs)) of the newest bucket; -1 before the first record. */
   #headEpoch = -1;
   #headSlot = 0;
   /** [start, end) of the newest bucket in ms, so recording inside it needs no division. */
@@ -21,8 +42,8 @@ export class BucketWindow {
   #headEndMs = Number.NEGATIVE_INFINITY;
 
   constructor(durationMs: number, bucketCount: number, metricCount: number) {
+    this.durationMs = durationMs;
     this.bucketCount = bucketCount;
-    this.bucketMs = durationMs / bucketCount;
     this.metricCount = metricCount;
     this.#counts = new Float64Array(bucketCount * metricCount);
     this.#totals = new Float64Array(metricCount);
@@ -31,7 +52,7 @@ export class BucketWindow {
   /** Moves the window to `nowMs`, dropping buckets that fell out of it. */
   advance(nowMs: number): void {
     if (nowMs < this.#headEndMs && nowMs >= this.#headStartMs) return;
-    const epoch = Math.floor(nowMs / this.bucketMs);
+    const epoch = this.epochOf(nowMs);
     const head = this.#headEpoch;
     if (epoch <= head) return;
     if (head < 0 || epoch - head >= this.bucketCount) {
@@ -46,8 +67,28 @@ export class BucketWindow {
   #setHead(epoch: number): void {
     this.#headEpoch = epoch;
     this.#headSlot = epoch % this.bucketCount;
-    this.#headStartMs = epoch * this.bucketMs;
-    this.#headEndMs = (epoch + 1) * this.bucketMs;
+    this.#headStartMs = this.startOf(epoch);
+    this.#headEndMs = this.startOf(epoch + 1);
+  }
+
+  /**
+   * The bucket of the instant `nowMs`: `floor(floor(nowMs) * bucketCount / durationMs)`, computed as
+   * `q * bucketCount + floor(r * bucketCount / durationMs)` with `floor(nowMs) = q * durationMs + r`,
+   * so every product stays below `durationMs * bucketCount` (a safe integer). Math.floor of a
+   * quotient of two safe integers is exact: the rounding error of the division is below 1 / divisor.
+   */
+  epochOf(nowMs: number): number {
+    const d = this.durationMs;
+    const t = Math.floor(nowMs);
+    const q = Math.floor(t / d);
+    return q * this.bucketCount + Math.floor(((t - q * d) * this.bucketCount) / d);
+  }
+
+  /** The first whole millisecond of bucket `epoch`: `ceil(epoch * durationMs / bucketCount)`, in integers. */
+  startOf(epoch: number): number {
+    const b = this.bucketCount;
+    const q = Math.floor(epoch / b);
+    return q * this.durationMs + Math.ceil(((epoch - q * b) * this.durationMs) / b);
   }
 
   /** Adds `amount` to `metric` in the bucket of `nowMs`. */
@@ -89,7 +130,7 @@ export class BucketWindow {
       const epoch = this.#headEpoch - age;
       if (epoch < 0) continue;
       total -= this.#counts[(epoch % this.bucketCount) * this.metricCount + metric]!;
-      if (total <= target) return Math.max(0, (epoch + this.bucketCount) * this.bucketMs - nowMs);
+      if (total <= target) return Math.max(0, this.startOf(epoch + this.bucketCount) - nowMs);
     }
     return Number.POSITIVE_INFINITY;
   }

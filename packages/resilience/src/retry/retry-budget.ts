@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '@iap/core';
-import { BucketWindow } from '../internal/bucket-window.js';
-import { checkInteger, checkNonNegative, checkPositive, checkRatio, invalidOptions } from '../internal/options.js';
+import { BucketWindow, checkBucketWindow } from '../internal/bucket-window.js';
+import { checkInteger, checkRatio, invalidOptions } from '../internal/options.js';
 
 /**
  * Options for {@link createRetryBudget}.
@@ -13,11 +13,11 @@ import { checkInteger, checkNonNegative, checkPositive, checkRatio, invalidOptio
 export interface RetryBudgetOptions {
   /** Retries allowed as a fraction of calls in the window (0 < r <= 1). @defaultValue `0.1` */
   retryRatio?: number;
-  /** Retries always allowed per window, so a quiet service can still retry. @defaultValue `10` */
+  /** Retries always allowed per window (an integer >= 0), so a quiet service can still retry. @defaultValue `10` */
   minRetriesPerWindow?: number;
-  /** The sliding window over which calls and retries are counted. @defaultValue `10_000` */
+  /** The sliding window over which calls and retries are counted, in whole ms. @defaultValue `10_000` */
   windowMs?: number;
-  /** Buckets the window is made of. @defaultValue `10` */
+  /** Buckets the window is made of (at most one per ms of `windowMs`). @defaultValue `10` */
   bucketCount?: number;
   /** @defaultValue `systemClock` */
   clock?: Clock;
@@ -76,10 +76,10 @@ const RETRIES = 1;
 export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget {
   if (typeof options !== 'object' || options === null) throw invalidOptions(COMPONENT, 'options must be an object');
   const retryRatio = checkRatio(COMPONENT, 'retryRatio', options.retryRatio ?? 0.1);
-  const minRetriesPerWindow = checkNonNegative(COMPONENT, 'minRetriesPerWindow', options.minRetriesPerWindow ?? 10);
-  const windowMs = checkPositive(COMPONENT, 'windowMs', options.windowMs ?? 10_000);
-  const bucketCount = checkInteger(COMPONENT, 'bucketCount', options.bucketCount ?? 10, 1);
-  if (windowMs / bucketCount < 1) throw invalidOptions(COMPONENT, 'windowMs / bucketCount must be >= 1 ms');
+  const minRetriesPerWindow = checkInteger(COMPONENT, 'minRetriesPerWindow', options.minRetriesPerWindow ?? 10, 0);
+  const windowMs = options.windowMs ?? 10_000;
+  const bucketCount = options.bucketCount ?? 10;
+  checkBucketWindow(COMPONENT, 'windowMs', windowMs, 'bucketCount', bucketCount);
   const clock = options.clock ?? systemClock;
   const window = new BucketWindow(windowMs, bucketCount, 2);
   const allowed = (): number => Math.floor(retryRatio * window.total(CALLS)) + minRetriesPerWindow;

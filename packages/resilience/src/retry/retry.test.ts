@@ -233,6 +233,8 @@ describe('retry budget', () => {
     const budget = createRetryBudget({ clock: new ManualClock(), minRetriesPerWindow: 2 });
     expect([budget.tryAcquireRetry(), budget.tryAcquireRetry(), budget.tryAcquireRetry()]).toEqual([true, true, false]);
     expect(() => createRetryBudget({ retryRatio: 0 })).toThrow(/retryRatio/);
+    expect(() => createRetryBudget({ minRetriesPerWindow: 2.5 })).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_OPTIONS, message: expect.stringMatching(/minRetriesPerWindow must be an integer >= 0/) as unknown }));
+    expect(() => createRetryBudget({ windowMs: 999.5 })).toThrow(/windowMs must be an integer number of ms/);
   });
 });
 
