@@ -63,4 +63,6 @@ export type { Listener, TypedEventSource, TypedEmitterOptions } from './typed-em
 export { noopTelemetry } from './telemetry.js';
 export type { Telemetry, TelemetrySpan, TelemetryAttributes } from './telemetry.js';
 export { parseTraceparent, formatTraceparent, createTraceparent } from './trace-context.js';
-export type { TraceParent } from './trace-context.js';
+export type { TraceParent, TraceparentParts } from './trace-context.js';
+export { parseTracestate, formatTracestate, TRACESTATE_MAX_MEMBERS } from './trace-state.js';
+export type { TraceStateMember } from './trace-state.js';
