@@ -63,6 +63,8 @@ export interface CircuitBreakerOptions {
   minimumCalls?: number;
   /**
    * Classifies an error thrown by the call.
+   * An error thrown after the caller's own `signal` aborted is `ignored` without asking the classifier
+   * (the caller gave up, not the dependency), whatever the callee threw (`signal.reason`, an `AbortError`, ...).
    * @defaultValue `ABORTED` errors are `ignored` (the caller gave up, not the dependency), every other error is a `failure`
    */
   classifyError?: (error: unknown) => CallOutcome;

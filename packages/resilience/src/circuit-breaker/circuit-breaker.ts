@@ -1,4 +1,4 @@
-import { ErrorCode, IapError, baseRetryDelay, type Clock, type TimerHandle, type TypedEventSource } from '@iap/core';
+import { ErrorCode, IapError, abortedError, baseRetryDelay, type Clock, type TimerHandle, type TypedEventSource } from '@iap/core';
 import { CircuitIsolatedError } from '../errors/circuit-isolated-error.js';
 import { CircuitOpenError } from '../errors/circuit-open-error.js';
 import { BucketWindow } from '../internal/bucket-window.js';
@@ -9,7 +9,7 @@ import type { ExecutionContext, Policy } from '../policy.js';
 import type { CircuitBreakerEvents, CircuitBreakerStats, CircuitState, CircuitTransitionReason } from './circuit-breaker-events.js';
 import { resolveCircuitBreakerOptions, type CallOutcome, type CircuitBreakerOptions, type ResolvedCircuitBreakerOptions } from './circuit-breaker-options.js';
 import { validateCircuitBreakerSnapshot, type CircuitBreakerSnapshot } from './circuit-breaker-snapshot.js';
-import type { SharedCircuitState } from './circuit-state-store.js';
+import { isSharedCircuitState, type SharedCircuitState } from './circuit-state-store.js';
 import { rejection } from '../internal/rejection.js';
 import { notAFunction } from '../internal/not-a-function.js';
 
@@ -162,15 +162,18 @@ class CircuitBreakerImpl implements CircuitBreaker {
 
   execute<T, TData = undefined>(fn: (context: ExecutionContext<TData>) => T | PromiseLike<T>, context?: ExecutionContext<TData>): Promise<T> {
     if (typeof fn !== 'function') return notAFunction('circuit breaker');
+    // a caller that already gave up takes no slot (not even a half-open trial) and counts as nothing
+    const signal = context?.signal;
+    if (signal?.aborted) return Promise.reject(abortedError(signal, 'call'));
     if (this.#fast) {
-      // closed, nothing to time: no closure, no timer, no clock read; handlers are per generation
+      // closed, nothing to time: no closure (unless the caller can abort), no timer, no clock read
       let result: T | PromiseLike<T>;
       try {
         result = fn(context ?? (EMPTY_CONTEXT as ExecutionContext<TData>));
       } catch (error) {
         result = rejection(error);
       }
-      return Promise.resolve(result).then(this.#onFastValue, this.#onFastError) as Promise<T>;
+      return Promise.resolve(result).then(this.#onFastValue, signal === undefined ? this.#onFastError : this.#abortableFastError(signal)) as Promise<T>;
     }
     return this.#executeSlow(fn, context ?? (EMPTY_CONTEXT as ExecutionContext<TData>));
   }
@@ -186,10 +189,11 @@ class CircuitBreakerImpl implements CircuitBreaker {
     try {
       value = await fn(context);
     } catch (error) {
-      this.#settle(generation, admission, true, error, clock.now() - startMs);
+      // the caller's own signal aborted: the caller gave up, whatever the callee threw
+      this.#settle(generation, admission, true, error, clock.now() - startMs, context.signal?.aborted === true);
       throw error;
     }
-    this.#settle(generation, admission, false, value, clock.now() - startMs);
+    this.#settle(generation, admission, false, value, clock.now() - startMs, false);
     return value;
   }
 
@@ -202,19 +206,12 @@ class CircuitBreakerImpl implements CircuitBreaker {
       this.#reject('isolated', undefined);
       throw new CircuitIsolatedError(this.name);
     }
-    if (state === 'open') {
-      if (now < this.#openUntilMs) {
-        this.#reject('open', this.#openUntilMs - now);
-        throw new CircuitOpenError(this.name, 'open', this.#openUntilMs - now);
-      }
-      this.#transition('half-open', 'open-elapsed', now);
-    }
-    // half-open
-    if (this.#trialsInFlight > 0 && now >= this.#halfOpenDeadlineMs) {
-      this.#transition('open', 'half-open-timeout', now);
+    this.#refresh(now);
+    if (this.#state === 'open') {
       this.#reject('open', this.#openUntilMs - now);
       throw new CircuitOpenError(this.name, 'open', this.#openUntilMs - now);
     }
+    // half-open
     if (this.#trialsAdmitted >= this.#o.halfOpenMaxCalls) {
       const retryAfterMs = Number.isFinite(this.#halfOpenDeadlineMs) ? Math.max(0, this.#halfOpenDeadlineMs - now) : 0;
       this.#reject('half-open', retryAfterMs);
@@ -232,12 +229,12 @@ class CircuitBreakerImpl implements CircuitBreaker {
   }
 
   /** Counts the outcome of a call admitted in `generation`, unless the breaker moved on since. */
-  #settle(generation: number, admission: number, threw: boolean, valueOrError: unknown, durationMs: number): void {
+  #settle(generation: number, admission: number, threw: boolean, valueOrError: unknown, durationMs: number, callerAborted: boolean): void {
     if (generation !== this.#generation) {
       this.#discard(generation);
       return;
     }
-    const outcome = threw ? this.#classifyError(valueOrError) : this.#classifyResult(valueOrError);
+    const outcome = callerAborted ? 'ignored' : threw ? this.#classifyError(valueOrError) : this.#classifyResult(valueOrError);
     if (admission === TRIAL) this.#settleTrial(outcome, threw, valueOrError, durationMs);
     else this.#record(outcome, threw, valueOrError, durationMs);
   }
@@ -278,6 +275,17 @@ class CircuitBreakerImpl implements CircuitBreaker {
     this.#onFastError = (error) => {
       if (generation !== this.#generation) this.#discard(generation);
       else this.#record(this.#classifyError(error), true, error, undefined);
+      throw error;
+    };
+  }
+
+  /** The fast path's error handler for a caller with a signal: an error after that signal aborted is ignored. */
+  #abortableFastError(signal: AbortSignal): (error: unknown) => never {
+    const generation = this.#generation;
+    return (error) => {
+      if (!signal.aborted) return this.#onFastError(error);
+      if (generation !== this.#generation) this.#discard(generation);
+      else this.#record('ignored', true, error, undefined);
       throw error;
     };
   }
@@ -462,10 +470,14 @@ class CircuitBreakerImpl implements CircuitBreaker {
     return backoff === undefined ? this.#o.openDurationMs : baseRetryDelay(backoff, trips);
   }
 
-  /** Applies an elapsed open duration or an expired half-open deadline. */
+  /**
+   * Applies an expired half-open deadline and an elapsed open duration. The open period after a
+   * half-open timeout starts at the deadline, not at the read that notices it, so a caller long
+   * after the deadline may find that period already over and take the next trial.
+   */
   #refresh(now: number): void {
+    if (this.#state === 'half-open' && this.#trialsInFlight > 0 && now >= this.#halfOpenDeadlineMs) this.#transition('open', 'half-open-timeout', this.#halfOpenDeadlineMs);
     if (this.#state === 'open' && now >= this.#openUntilMs) this.#transition('half-open', 'open-elapsed', now);
-    else if (this.#state === 'half-open' && this.#trialsInFlight > 0 && now >= this.#halfOpenDeadlineMs) this.#transition('open', 'half-open-timeout', now);
   }
 
   #updateFast(): void {
@@ -646,7 +658,7 @@ class CircuitBreakerImpl implements CircuitBreaker {
       return;
     }
     if (remote === undefined || this.#disposed) return;
-    if (!isSharedState(remote)) {
+    if (!isSharedCircuitState(remote)) {
       this.#storeError('read', new IapError(ErrorCode.DECODE, `the state store returned a malformed state for circuit breaker "${this.name}"; expected { version, state, openUntilMs, trips, updatedAtMs }`));
       return;
     }
@@ -717,20 +729,6 @@ class CircuitBreakerImpl implements CircuitBreaker {
   #storeError(operation: 'read' | 'write', error: unknown): void {
     if (this.#listenStoreError) this.#events.emit('stateStoreError', { operation, error });
   }
-}
-
-function isSharedState(value: unknown): value is SharedCircuitState {
-  if (typeof value !== 'object' || value === null) return false;
-  const s = value as Record<string, unknown>;
-  return (
-    typeof s.version === 'number' &&
-    Number.isInteger(s.version) &&
-    (s.state === 'closed' || s.state === 'open' || s.state === 'isolated') &&
-    typeof s.openUntilMs === 'number' &&
-    typeof s.trips === 'number' &&
-    Number.isInteger(s.trips) &&
-    s.trips >= 0
-  );
 }
 
 /**

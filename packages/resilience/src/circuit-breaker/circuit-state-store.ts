@@ -50,3 +50,18 @@ export interface CircuitStateStore {
    */
   compareAndSet(key: string, expectedVersion: number, next: SharedCircuitState): Promise<boolean>;
 }
+
+/** Whether a value read from a store has the shape of a {@link SharedCircuitState} (a store may return anything). */
+export function isSharedCircuitState(value: unknown): value is SharedCircuitState {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Record<string, unknown>;
+  return (
+    typeof s.version === 'number' &&
+    Number.isInteger(s.version) &&
+    (s.state === 'closed' || s.state === 'open' || s.state === 'isolated') &&
+    typeof s.openUntilMs === 'number' &&
+    typeof s.trips === 'number' &&
+    Number.isInteger(s.trips) &&
+    s.trips >= 0
+  );
+}
