@@ -1,5 +1,5 @@
-import type { Envelope } from './envelope.js';
-import { describe, validateEnvelope } from './envelope-validation.js';
+import type { Envelope, ExtensionValue } from './envelope.js';
+import { describe, extensionValueProblem, validateEnvelope } from './envelope-validation.js';
 import { base64ToBytes, bytesToBase64 } from './internal/base64.js';
 import { validateWithSchema, type StandardSchemaV1 } from './standard-schema.js';
 import { ValidationError, type ValidationIssue } from './validation-error.js';
@@ -21,10 +21,11 @@ export interface CloudEvent {
 
 /**
  * Maps an envelope to CloudEvents 1.0 structured JSON. Lossless: {@link fromCloudEvent} gives the
- * same envelope back. Field mapping: `schemaVersion` → `schemaversion`, `correlationId` →
+ * same envelope back. Field mapping: `dataSchemaUri` → `dataschema`, `schemaVersion` → `schemaversion`, `correlationId` →
  * `correlationid`, `causationId` → `causationid`, `partitionKey` → `partitionkey` (the CloudEvents
  * partitioning extension), `traceparent`/`tracestate` (distributed tracing extension), every entry
- * of `extensions` → a top-level attribute; `Uint8Array` data → `data_base64`.
+ * of `extensions` → a top-level attribute (strings, booleans and integers keep their JSON type);
+ * `Uint8Array` data → `data_base64`.
  *
  * @example
  * ```ts
@@ -41,6 +42,7 @@ export function toCloudEvent(envelope: Envelope): CloudEvent {
   if (envelope.subject !== undefined) ce.subject = envelope.subject;
   ce.time = envelope.time;
   ce.datacontenttype = envelope.dataContentType;
+  if (envelope.dataSchemaUri !== undefined) ce.dataschema = envelope.dataSchemaUri;
   ce.schemaversion = envelope.schemaVersion;
   if (envelope.correlationId !== undefined) ce.correlationid = envelope.correlationId;
   if (envelope.causationId !== undefined) ce.causationid = envelope.causationId;
@@ -55,7 +57,7 @@ export function toCloudEvent(envelope: Envelope): CloudEvent {
   return ce as CloudEvent;
 }
 
-const CORE_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'data', 'data_base64', 'schemaversion', 'correlationid', 'causationid', 'partitionkey', 'traceparent', 'tracestate']);
+const CORE_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'dataschema', 'data', 'data_base64', 'schemaversion', 'correlationid', 'causationid', 'partitionkey', 'traceparent', 'tracestate']);
 
 /** Options for {@link fromCloudEvent}, {@link parseEnvelope} and `decodeEnvelope`. */
 export interface ParseEnvelopeOptions<S extends StandardSchemaV1 | undefined = undefined> {
@@ -68,7 +70,8 @@ export type ParsedEnvelope<S> = Envelope<S extends StandardSchemaV1 ? StandardSc
 
 /**
  * Maps CloudEvents 1.0 structured JSON to an envelope and validates it. Unknown attributes become
- * `extensions` (non-string values in their CloudEvents canonical string form); a missing
+ * `extensions`, keeping their type (string, boolean, 32-bit integer); `dataschema` becomes
+ * `dataSchemaUri`; a missing
  * `schemaversion` becomes `"1"`, a missing `datacontenttype` `application/json`.
  *
  * @throws ValidationError listing every issue with its path (attribute names as paths).
@@ -84,15 +87,14 @@ export function fromCloudEvent<S extends StandardSchemaV1 | undefined = undefine
   }
   const ce = value as Record<string, unknown>;
   if (ce.specversion !== '1.0') issues.push({ path: ['specversion'], message: ce.specversion === undefined ? 'required' : 'only CloudEvents 1.0 is supported' });
-  if (ce.time === undefined || ce.time === null) issues.push({ path: ['time'], message: 'required by @iap envelopes' });
-  const extensions: Record<string, string> = {};
+  // `time` (required by @iap envelopes) is checked once, by validateEnvelope.
+  const extensions: Record<string, ExtensionValue> = {};
   for (const name in ce) {
     if (!Object.prototype.hasOwnProperty.call(ce, name) || CORE_ATTRIBUTES.has(name)) continue;
     const v = ce[name];
     if (v === null || v === undefined) continue;
-    if (typeof v === 'string') extensions[name] = v;
-    else if (typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v))) extensions[name] = String(v);
-    else issues.push({ path: [name], message: `extension values must be strings, booleans or integers, got ${describe(v)}` });
+    if (extensionValueProblem(v) === undefined) extensions[name] = v as ExtensionValue;
+    else issues.push({ path: [name], message: extensionValueProblem(v)! });
   }
   let data: unknown = ce.data;
   if (ce.data_base64 !== undefined && ce.data_base64 !== null) {
@@ -112,6 +114,7 @@ export function fromCloudEvent<S extends StandardSchemaV1 | undefined = undefine
     causationId: ce.causationid,
     partitionKey: ce.partitionkey,
     dataContentType: ce.datacontenttype ?? 'application/json',
+    dataSchemaUri: ce.dataschema,
     data,
     extensions,
     traceparent: ce.traceparent,
@@ -123,6 +126,7 @@ export function fromCloudEvent<S extends StandardSchemaV1 | undefined = undefine
 
 const CE_NAME: Record<string, string> = {
   schemaVersion: 'schemaversion', correlationId: 'correlationid', causationId: 'causationid', partitionKey: 'partitionkey', dataContentType: 'datacontenttype',
+  dataSchemaUri: 'dataschema',
 };
 
 function renameIssue(issue: ValidationIssue): ValidationIssue {
@@ -163,7 +167,7 @@ function finish(envelope: Record<string, unknown>, issues: ValidationIssue[], da
   return envelope as unknown as Envelope;
 }
 
-const FIELDS = ['id', 'type', 'source', 'subject', 'time', 'schemaVersion', 'correlationId', 'causationId', 'partitionKey', 'dataContentType', 'data', 'extensions', 'traceparent', 'tracestate'] as const;
+const FIELDS = ['id', 'type', 'source', 'subject', 'time', 'schemaVersion', 'correlationId', 'causationId', 'partitionKey', 'dataContentType', 'dataSchemaUri', 'data', 'extensions', 'traceparent', 'tracestate'] as const;
 
 function buildEnvelope(source: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -4,20 +4,25 @@ import { z } from 'zod';
 import { fromCloudEvent, toCloudEvent } from './cloud-event.js';
 import { createEnvelope, type Envelope } from './envelope.js';
 import { decodeEnvelope, encodeEnvelope } from './envelope-codec.js';
+import { RESERVED_EXTENSION_NAMES } from './envelope-validation.js';
 import { IapError } from './iap-error.js';
 import { isValidationError } from './validation-error.js';
 
 const id = fc.string({ minLength: 1, maxLength: 40 });
-const extName = fc.stringMatching(/^[a-z0-9]{1,20}$/).filter((n) => !['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'data', 'schemaversion', 'correlationid', 'causationid', 'partitionkey', 'traceparent', 'tracestate'].includes(n));
+const extName = fc.stringMatching(/^[a-z0-9]{1,30}$/).filter((n) => !RESERVED_EXTENSION_NAMES.has(n));
 const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`)).filter((s) => /[1-9a-f]/.test(s));
 const jsonData = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown); // normalise -0
+
+const uriReference = fc.oneof(fc.webPath().map((path) => `/${path.replace(/^\/+/, '')}`), fc.webUrl(), fc.constantFrom('urn:acme:orders', 'orders-service', '//host.example/x'));
+const extensionValue = fc.oneof(fc.string({ maxLength: 30 }), fc.boolean(), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }));
+const tracestate = fc.constantFrom('vendor=abc', 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE', 'tenant@sys=a b');
 
 const envelopeArb: fc.Arbitrary<Envelope> = fc
   .record(
     {
       id,
       type: id,
-      source: id,
+      source: uriReference,
       subject: id,
       time: fc.date({ min: new Date(0), max: new Date(Date.UTC(9999, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString()),
       schemaVersion: id,
@@ -25,14 +30,17 @@ const envelopeArb: fc.Arbitrary<Envelope> = fc
       causationId: id,
       partitionKey: fc.string({ maxLength: 40 }),
       dataContentType: fc.constantFrom('application/json', 'application/vnd.acme+json', 'text/plain', 'application/octet-stream'),
+      dataSchemaUri: fc.webUrl(),
       data: fc.oneof(jsonData, fc.uint8Array({ maxLength: 64 })),
-      extensions: fc.dictionary(extName, fc.string({ maxLength: 30 }), { maxKeys: 4 }),
-      traceparent: fc.tuple(hex(32), hex(16), fc.constantFrom('00', '01')).map(([t, s, f]) => `00-${t}-${s}-${f}`),
-      tracestate: fc.string({ maxLength: 30 }),
+      extensions: fc.dictionary(extName, extensionValue, { maxKeys: 4 }),
+      trace: fc.record({
+        traceparent: fc.tuple(hex(32), hex(16), fc.constantFrom('00', '01')).map(([t, s, f]) => `00-${t}-${s}-${f}`),
+        tracestate,
+      }, { requiredKeys: ['traceparent'] }),
     },
     { requiredKeys: ['id', 'type', 'source', 'time', 'schemaVersion', 'dataContentType', 'data', 'extensions'] },
   )
-  .map((e) => e as Envelope);
+  .map(({ trace, ...e }) => ({ ...e, ...trace }));
 
 describe('encodeEnvelope / decodeEnvelope', () => {
   it('property: decode(encode(e)) equals e for any valid envelope', () => {
@@ -74,7 +82,9 @@ describe('encodeEnvelope / decodeEnvelope', () => {
       specversion: '1.0', id: 'x', source: 'urn:s', type: 't', time: '2026-01-31T12:00:00+01:00', sequence: 42, sampled: true,
       data_base64: 'AAEC',
     });
-    expect(envelope.extensions).toEqual({ sequence: '42', sampled: 'true' });
+    // integers and booleans keep their type, so SDK -> @iap -> SDK gives the same event back
+    expect(envelope.extensions).toEqual({ sequence: 42, sampled: true });
+    expect(toCloudEvent(envelope)).toMatchObject({ sequence: 42, sampled: true });
     expect(envelope.schemaVersion).toBe('1');
     expect(envelope.data).toEqual(new Uint8Array([0, 1, 2]));
   });

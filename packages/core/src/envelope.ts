@@ -5,6 +5,13 @@ import { uuidv7 } from './uuid-v7.js';
 import { ValidationError } from './validation-error.js';
 
 /**
+ * The value of an extension attribute: a CloudEvents `String`, `Boolean` or `Integer` (a whole
+ * number from -2^31 to 2^31 - 1). Structured JSON keeps the type; binary modes (headers) carry the
+ * canonical string form, as the CloudEvents bindings do.
+ */
+export type ExtensionValue = string | boolean | number;
+
+/**
  * The event envelope every @iap package speaks: CloudEvents 1.0 compatible (see
  * {@link toCloudEvent}), with first-class correlation, causation, partition key and W3C trace context.
  */
@@ -29,10 +36,12 @@ export interface Envelope<T = unknown> {
   readonly partitionKey?: string;
   /** Media type of `data`. CloudEvents `datacontenttype`. @defaultValue `application/json` */
   readonly dataContentType: string;
+  /** Absolute URI of the schema `data` adheres to. CloudEvents `dataschema`. */
+  readonly dataSchemaUri?: string;
   /** The payload. A `Uint8Array` is carried as `data_base64` in JSON. */
   readonly data: T;
-  /** Further CloudEvents extension attributes: lowercase a-z0-9 names, string values. */
-  readonly extensions: Readonly<Record<string, string>>;
+  /** Further CloudEvents extension attributes: lowercase a-z0-9 names; string, boolean or integer values. */
+  readonly extensions: Readonly<Record<string, ExtensionValue>>;
   /** W3C trace context. CloudEvents distributed tracing extension. */
   readonly traceparent?: string;
   readonly tracestate?: string;
@@ -55,8 +64,10 @@ export interface CreateEnvelopeInput<T> {
   readonly partitionKey?: string;
   /** @defaultValue `application/json` */
   readonly dataContentType?: string;
+  /** Absolute URI of the data's schema (CloudEvents `dataschema`). */
+  readonly dataSchemaUri?: string;
   /** @defaultValue `{}` */
-  readonly extensions?: Readonly<Record<string, string>>;
+  readonly extensions?: Readonly<Record<string, ExtensionValue>>;
   readonly traceparent?: string;
   readonly tracestate?: string;
   /**
@@ -102,6 +113,7 @@ export function createEnvelope<T>(input: CreateEnvelopeInput<T>, options: Create
     ...(causationId === undefined ? {} : { causationId }),
     ...(input.partitionKey === undefined ? {} : { partitionKey: input.partitionKey }),
     dataContentType: input.dataContentType ?? 'application/json',
+    ...(input.dataSchemaUri === undefined ? {} : { dataSchemaUri: input.dataSchemaUri }),
     data: input.data,
     extensions: { ...(input.extensions ?? {}) },
     ...(traceparent === undefined ? {} : { traceparent }),

@@ -36,7 +36,7 @@ export type { IdempotencyStore, IdempotencyRecord, IdempotencyState, ClaimResult
 
 // envelope
 export { createEnvelope } from './envelope.js';
-export type { Envelope, CreateEnvelopeInput, CreateEnvelopeOptions } from './envelope.js';
+export type { Envelope, CreateEnvelopeInput, CreateEnvelopeOptions, ExtensionValue } from './envelope.js';
 export { validateEnvelope, RESERVED_EXTENSION_NAMES } from './envelope-validation.js';
 export { parseEnvelope, toCloudEvent, fromCloudEvent } from './cloud-event.js';
 export type { CloudEvent, ParseEnvelopeOptions, ParsedEnvelope } from './cloud-event.js';

@@ -35,7 +35,10 @@ const KNOWN_FLAGS = 0x01;
  * ```
  */
 export function parseTraceparent(value: string | readonly string[] | undefined | null): TraceParent | undefined {
-  if (Array.isArray(value)) return value.length === 1 ? parseTraceparent(value[0]) : undefined;
+  if (Array.isArray(value)) {
+    const lines = value as readonly unknown[];
+    return lines.length === 1 && typeof lines[0] === 'string' ? parseTraceparent(lines[0]) : undefined;
+  }
   if (typeof value !== 'string') return undefined;
   const match = TRACEPARENT.exec(value.replace(OWS, ''));
   if (!match) return undefined;
