@@ -31,9 +31,11 @@ export interface ExecutionContext<TData = undefined> {
 export interface Policy<TExtra = never> {
   /**
    * Type-only marker of `TExtra` (never present at run time), so {@link PolicyExtra} and
-   * {@link pipeline} can tell what a composed policy may return.
+   * {@link pipeline} can tell what a composed policy may return. A function type, so that reading
+   * it back from this optional property gives `TExtra` itself, with or without
+   * `exactOptionalPropertyTypes` (an optional `TExtra` would come back as `TExtra | undefined`).
    */
-  readonly [policyExtra]?: TExtra;
+  readonly [policyExtra]?: () => TExtra;
   /**
    * Runs `fn` under the policy.
    * @throws whatever `fn` throws, or the policy's own error (`CircuitOpenError`, `TimeoutError`, ...).
@@ -55,4 +57,4 @@ export interface Policy<TExtra = never> {
  * type Extra = PolicyExtra<Fallback<null>>; // null
  * ```
  */
-export type PolicyExtra<P> = P extends { readonly [policyExtra]?: infer TExtra } ? TExtra : never;
+export type PolicyExtra<P> = P extends { readonly [policyExtra]?: (() => infer TExtra) | undefined } ? TExtra : never;
