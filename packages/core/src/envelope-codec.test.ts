@@ -96,7 +96,7 @@ describe('encodeEnvelope / decodeEnvelope', () => {
   });
 
   it('reports invalid UTF-8, invalid JSON and invalid CloudEvents with typed errors', () => {
-    expect(() => decodeEnvelope(new Uint8Array([0x7b, 0xff, 0x7d]))).toThrowError(expect.objectContaining({ code: 'DECODE', message: 'envelope bytes are not valid UTF-8' }));
+    expect(() => decodeEnvelope(new Uint8Array([0x7b, 0xff, 0x7d]))).toThrowError(expect.objectContaining({ code: 'DECODE', message: 'envelope bytes are not valid UTF-8 (at byte 1)', details: { byteOffset: 1 } }));
     expect(() => decodeEnvelope('{"secret": "hunter2"')).toThrowError(expect.objectContaining({ code: 'DECODE' }));
     try {
       decodeEnvelope('{"secret": hunter2}');
