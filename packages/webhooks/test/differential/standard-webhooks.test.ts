@@ -2,8 +2,9 @@ import { ManualClock } from '@iap/core';
 import fc from 'fast-check';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWebhookSigner, createWebhookVerifier, standardWebhooks, svix } from '../../src/index.js';
+import { pinWallClock } from './helpers/wall-clock.js';
 
 // Differential tests against standardwebhooks and svix for what their README examples leave out:
 // unpadded secrets and long message ids. Both SDKs read the wall clock, which is pinned here.
@@ -12,14 +13,7 @@ const KEY = Buffer.from('0123456789abcdef'); // 16 bytes: base64 needs "==" padd
 const PADDED = `whsec_${KEY.toString('base64')}`;
 const UNPADDED = PADDED.replace(/=+$/, '');
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW);
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+pinWallClock(NOW);
 
 describe.each([
   { name: 'standardwebhooks', provider: standardWebhooks, prefix: 'webhook', sdk: (secret: string) => new StandardWebhook(secret) },
