@@ -736,9 +736,11 @@ class CircuitBreakerImpl implements CircuitBreaker {
  * then admits one trial call. Any combination of consecutive failures, a failure-rate threshold and
  * a slow-call-rate threshold over a count or time window can trip it.
  *
- * The closed path allocates nothing per call beyond the returned promise: no closure, no timer, no
- * clock read (a time window reads the clock once per bucket or per 64 successes; slow-call
- * detection and outcome listeners read it twice per call).
+ * The closed path allocates nothing per call beyond the returned promise: no closure (one when the
+ * context carries an abort signal), no timer, no clock read (a time window reads the clock once per
+ * bucket or per 64 successes; slow-call detection and outcome listeners read it twice per call).
+ * The caller giving up is never a failure: an error after the call's own signal aborted is ignored,
+ * and a call whose signal has already aborted is rejected with `ABORTED` without running.
  *
  * @throws IapError `INVALID_OPTIONS` naming the bad option (or snapshot field).
  * @example
