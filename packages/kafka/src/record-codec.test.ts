@@ -13,7 +13,8 @@ const envelopeArbitrary: fc.Arbitrary<Envelope> = fc
     {
       id: text,
       type: text,
-      source: text,
+      // a URI-reference (RFC 3986), as CloudEvents requires of source
+      source: fc.oneof(fc.webPath().filter((path) => path.length > 0), fc.webUrl(), fc.stringMatching(/^urn:[a-z]{1,8}:[a-z0-9.-]{1,16}$/)),
       subject: text,
       time: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }),
       schemaVersion: text,
@@ -27,11 +28,12 @@ const envelopeArbitrary: fc.Arbitrary<Envelope> = fc
     },
     { requiredKeys: ['id', 'type', 'source', 'time', 'data'] },
   )
-  .map(({ trace, time, ...fields }) =>
+  .map(({ trace, time, tracestate, ...fields }) =>
     createEnvelope({
       ...fields,
       time,
-      ...(trace === undefined ? {} : { traceparent: formatTraceparent(trace) }),
+      // a tracestate travels only with a traceparent (W3C Trace Context)
+      ...(trace === undefined ? {} : { traceparent: formatTraceparent(trace), ...(tracestate === undefined ? {} : { tracestate }) }),
     }),
   );
 
@@ -181,8 +183,8 @@ describe('tryDecodeKafkaRecord on malformed records', () => {
       headers: Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, Buffer.from(String(v))])),
     });
     const types = ['a.b', 'a.b', 'a.c', 'x', 'a.b', 'zürich'];
-    const decoded = types.map((type) => decodeKafkaRecord(toBytes(encodeKafkaRecord(createEnvelope({ type, source: `/${type}`, data: 1 })))));
-    expect(decoded.map((e) => [e.type, e.source])).toEqual(types.map((t) => [t, `/${t}`]));
+    const decoded = types.map((type) => decodeKafkaRecord(toBytes(encodeKafkaRecord(createEnvelope({ type, source: `/${encodeURIComponent(type)}`, data: 1 })))));
+    expect(decoded.map((e) => [e.type, e.source])).toEqual(types.map((t) => [t, `/${encodeURIComponent(t)}`]));
     const invalid = toBytes(encodeKafkaRecord(createEnvelope({ type: 'a.b', source: '/s', data: 1 })));
     const broken = tryDecodeKafkaRecord({ ...invalid, headers: { ...invalid.headers, ce_type: Buffer.from([0x61, 0xff]) } }, location);
     expect(broken.ok === false && broken.error.details.header).toBe('ce_type');

@@ -102,7 +102,8 @@ export function encodeKafkaRecord(envelope: Envelope, options: EncodeKafkaRecord
     if (envelope.correlationId !== undefined) headers.ce_correlationid = envelope.correlationId;
     if (envelope.causationId !== undefined) headers.ce_causationid = envelope.causationId;
     const extensions = envelope.extensions;
-    for (const name in extensions) headers[`ce_${name}`] = extensions[name]!;
+    // binary mode: every attribute is a header string; booleans and integers in their canonical form
+    for (const name in extensions) headers[`ce_${name}`] = String(extensions[name]);
   }
   if (envelope.traceparent !== undefined) headers.traceparent = envelope.traceparent;
   if (envelope.tracestate !== undefined) headers.tracestate = envelope.tracestate;
