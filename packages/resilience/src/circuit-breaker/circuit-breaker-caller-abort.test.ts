@@ -76,4 +76,17 @@ describe('circuit breaker: the caller giving up is never a failure (issue 18)', 
     await expect(breaker.execute(() => 2)).resolves.toBe(2);
     expect(breaker.state).toBe('closed');
   });
+
+  it('a timeout inside the breaker still counts as a failure; one outside it is the caller giving up', async () => {
+    const clock = new ManualClock();
+    const inside = createCircuitBreaker({ clock, consecutiveFailures: 1 });
+    const outside = createCircuitBreaker({ clock, consecutiveFailures: 1 });
+    const recommended = settle(pipeline(inside, createTimeout({ timeoutMs: 100, clock })).execute(({ signal }) => honoursSignal(signal)));
+    const reversed = settle(pipeline(createTimeout({ timeoutMs: 100, clock }), outside).execute(({ signal }) => honoursSignal(signal)));
+    await flushMicrotasks();
+    await clock.advanceAsync(100);
+    expect([(await recommended).ok, (await reversed).ok]).toEqual([false, false]);
+    expect(inside.stats()).toMatchObject({ state: 'open', failures: 1 });
+    expect(outside.stats()).toMatchObject({ state: 'closed', failures: 0, ignored: 1 });
+  });
 });
