@@ -4,6 +4,7 @@
 #   scripts/kafka.sh up       resolve jars with Maven (cached), format a fresh log dir, start on 127.0.0.1:9092
 #   scripts/kafka.sh down     stop the broker started by `up` (by PID)
 #   scripts/kafka.sh status   print whether the broker is running
+#   scripts/kafka.sh jars     only resolve the jars (used by scripts/testing/private-kafka.ts)
 #
 # Jars and state live outside the repository, in ${IAP_CACHE_DIR:-$HOME/.cache/iap}.
 # Running `up` twice is harmless: a broker that already answers is left alone.
@@ -117,5 +118,6 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  jars) resolve_jars ;;
+  *) echo "usage: $0 up|down|status|jars" >&2; exit 2 ;;
 esac
