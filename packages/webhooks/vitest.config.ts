@@ -18,6 +18,13 @@ export default defineConfig({
       },
       {
         test: {
+          // README code blocks type-checked against the sources.
+          name: 'docs',
+          include: ['test/docs/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 60_000,
