@@ -2,12 +2,17 @@
 # Starts and stops a real, single-node Apache Kafka broker (KRaft) for @iap's integration tests.
 #
 #   scripts/kafka.sh up       resolve jars with Maven (cached), format a fresh log dir, start on 127.0.0.1:9092
-#   scripts/kafka.sh down     stop the broker started by `up` (by PID)
+#   scripts/kafka.sh start    start on the existing log dir, keeping its data (formats one only if there is none)
+#   scripts/kafka.sh restart  stop the broker started by this script and `start` it again: same data, no reformat
+#   scripts/kafka.sh down     stop the broker started by `up` / `start` (by PID)
 #   scripts/kafka.sh status   print whether the broker is running
 #   scripts/kafka.sh jars     only resolve the jars (used by scripts/testing/private-kafka.ts)
 #
 # Jars and state live outside the repository, in ${IAP_CACHE_DIR:-$HOME/.cache/iap}.
 # Running `up` twice is harmless: a broker that already answers is left alone.
+# When KAFKA_BROKERS names any broker other than 127.0.0.1:$IAP_KAFKA_PORT (default 9092), no broker is
+# ever started: `up` and `start` only check that the first one named accepts connections, and
+# `restart` refuses. A broker is only started on the port this script owns.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,6 +36,29 @@ running_pid() {
     if kill -0 "$pid" 2>/dev/null; then echo "$pid"; return 0; fi
   fi
   return 1
+}
+
+# True when KAFKA_BROKERS is unset or names only this script's broker (127.0.0.1 or localhost on $PORT).
+own_brokers() {
+  local list="${KAFKA_BROKERS:-}" entry
+  [[ -z "${list//[ ,]/}" ]] && return 0
+  IFS=',' read -ra entries <<<"$list"
+  for entry in "${entries[@]}"; do
+    entry="${entry// /}"
+    [[ -z "$entry" ]] && continue
+    [[ "$entry" == "127.0.0.1:$PORT" || "$entry" == "localhost:$PORT" ]] || return 1
+  done
+  return 0
+}
+
+# Used instead of starting a broker when KAFKA_BROKERS names another one: succeeds when it accepts connections.
+use_given_brokers() {
+  local first="${KAFKA_BROKERS%%,*}"; first="${first// /}"
+  log "KAFKA_BROKERS=$KAFKA_BROKERS names a broker other than 127.0.0.1:$PORT: using it, not starting one"
+  if timeout 5 bash -c "exec 3<>/dev/tcp/${first%:*}/${first##*:}" 2>/dev/null; then
+    log "$first accepts connections"; return 0
+  fi
+  log "$first does not accept connections"; return 1
 }
 
 resolve_jars() {
@@ -58,13 +86,9 @@ wait_ready() {
   log "broker did not answer metadata requests in time; log: $LOG_FILE"; exit 1
 }
 
-up() {
-  if running_pid >/dev/null; then wait_ready; return 0; fi
-  if port_open "$PORT" && node "$HERE/kafka-ready.mjs" "127.0.0.1:$PORT" 2>/dev/null; then
-    log "a broker already answers on 127.0.0.1:$PORT; leaving it alone"; return 0
-  fi
-  resolve_jars
-  rm -rf "$RUN"; mkdir -p "$RUN/data"
+JVM=(-Xms256m -Xmx1g -XX:+UseG1GC "-Dlog4j2.configurationFile=$HERE/kafka/log4j2.properties" "-Diap.kafka.log=$LOG_FILE")
+
+write_config() {
   cat > "$RUN/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -86,15 +110,64 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.flush.interval.messages=100000
 PROPS
-  local cp="$LIBS/*"
-  local jvm=(-Xms256m -Xmx1g -XX:+UseG1GC "-Dlog4j2.configurationFile=$HERE/kafka/log4j2.properties" "-Diap.kafka.log=$LOG_FILE")
+}
+
+# Wipes $RUN and formats a fresh log dir.
+format_fresh() {
+  rm -rf "$RUN"; mkdir -p "$RUN/data"
+  write_config
   local cluster_id
-  cluster_id="$(java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool random-uuid | tail -n 1)"
-  java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN/server.properties" >>"$LOG_FILE" 2>&1
+  cluster_id="$(java -cp "$LIBS/*" "${JVM[@]}" kafka.tools.StorageTool random-uuid | tail -n 1)"
+  java -cp "$LIBS/*" "${JVM[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN/server.properties" >>"$LOG_FILE" 2>&1
+}
+
+launch() {
   log "starting Apache Kafka $KAFKA_VERSION (KRaft) on 127.0.0.1:$PORT"
-  nohup java -cp "$cp" "${jvm[@]}" kafka.Kafka "$RUN/server.properties" >>"$LOG_FILE" 2>&1 &
+  nohup java -cp "$LIBS/*" "${JVM[@]}" kafka.Kafka "$RUN/server.properties" >>"$LOG_FILE" 2>&1 &
   echo $! > "$PID_FILE"
   wait_ready
+}
+
+# True (after logging) when a broker is already there, so nothing must be started.
+already_running() {
+  if running_pid >/dev/null; then wait_ready; return 0; fi
+  if port_open "$PORT" && node "$HERE/kafka-ready.mjs" "127.0.0.1:$PORT" 2>/dev/null; then
+    log "a broker already answers on 127.0.0.1:$PORT; leaving it alone"; return 0
+  fi
+  return 1
+}
+
+up() {
+  if ! own_brokers; then use_given_brokers; return; fi
+  if already_running; then return 0; fi
+  resolve_jars
+  format_fresh
+  launch
+}
+
+start() {
+  if ! own_brokers; then use_given_brokers; return; fi
+  if already_running; then return 0; fi
+  resolve_jars
+  if [[ -f "$RUN/data/meta.properties" ]]; then
+    mkdir -p "$RUN"; write_config
+    log "keeping the data in $RUN/data"
+  else
+    log "no formatted log dir in $RUN/data: formatting a fresh one"
+    format_fresh
+  fi
+  launch
+}
+
+restart() {
+  if ! own_brokers; then
+    log "KAFKA_BROKERS=$KAFKA_BROKERS names a broker other than 127.0.0.1:$PORT: not restarting anything"; exit 1
+  fi
+  if ! running_pid >/dev/null && port_open "$PORT"; then
+    log "the broker on 127.0.0.1:$PORT was not started by this script: not restarting it"; exit 1
+  fi
+  down
+  start
 }
 
 down() {
@@ -116,8 +189,10 @@ status() {
 
 case "${1:-}" in
   up) up ;;
+  start) start ;;
+  restart) restart ;;
   down) down ;;
   status) status ;;
   jars) resolve_jars ;;
-  *) echo "usage: $0 up|down|status|jars" >&2; exit 2 ;;
+  *) echo "usage: $0 up|start|restart|down|status|jars" >&2; exit 2 ;;
 esac
