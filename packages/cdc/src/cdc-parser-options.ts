@@ -5,6 +5,8 @@ import type { ColumnTypeMap } from './column-type.js';
 export type DecimalMode = 'string' | 'decimal' | 'number';
 /** How temporal logical types are returned. */
 export type TemporalMode = 'iso' | 'date' | 'raw';
+/** How the connector encoded binary values (Debezium `binary.handling.mode`). */
+export type BinaryHandlingMode = 'base64' | 'base64-url-safe' | 'hex';
 /** How JSON columns are returned. */
 export type JsonMode = 'parse' | 'string';
 
@@ -60,6 +62,12 @@ export interface CdcParserOptions {
    * @defaultValue `true`
    */
   readonly useMessageColumnTypes?: boolean;
+  /**
+   * The connector's `binary.handling.mode`: how logical decoding message content (`op: 'm'`) is
+   * encoded. A schema cannot tell base64 text from hex text, so this must match the connector.
+   * @defaultValue `'base64'`
+   */
+  readonly binaryHandlingMode?: BinaryHandlingMode;
   /**
    * Debezium's `unavailable.value.placeholder` (unchanged TOAST columns); such values become
    * `Unavailable`.

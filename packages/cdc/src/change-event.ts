@@ -36,6 +36,11 @@ export interface TransactionBlock {
   readonly totalOrder: number | null;
   /** Position among the transaction's events for the same table (1-based), when given. */
   readonly dataCollectionOrder: number | null;
+  /**
+   * Set when one message carries the whole transaction (wal2json format 1): how many events that
+   * message holds, so the transaction is complete without an END marker.
+   */
+  readonly messageEventCount?: number;
 }
 
 /** Event count of one table in a transaction. */

@@ -7,7 +7,7 @@
 // parsing
 export { createCdcParser, parseChanges, parseChange, safeParseChanges } from './cdc-parser.js';
 export type { CdcParser, CdcInput, CdcRecordMeta, ParseChangesOptions, ParseChangesResult } from './cdc-parser.js';
-export type { CdcParserOptions, DecimalMode, TemporalMode, JsonMode } from './cdc-parser-options.js';
+export type { CdcParserOptions, DecimalMode, TemporalMode, JsonMode, BinaryHandlingMode } from './cdc-parser-options.js';
 export { CDC_FORMATS } from './cdc-format.js';
 export type { CdcFormat } from './cdc-format.js';
 export type { ColumnType, ColumnTypeName, ColumnTypeMap } from './column-type.js';
@@ -50,5 +50,5 @@ export { changedFields } from './changed-fields.js';
 export type { FieldChanges, FieldStatus } from './changed-fields.js';
 export { toAuditRecord } from './audit-record.js';
 export type { AuditRecord, AuditRecordOptions, AuditValue } from './audit-record.js';
-export { createTransactionAssembler } from './transaction-assembler.js';
-export type { TransactionAssembler, TransactionAssemblerOptions, TransactionBatch, BatchReleaseReason, DataCollectionProgress } from './transaction-assembler.js';
+export { createTransactionAssembler, transactionGroupId } from './transaction-assembler.js';
+export type { TransactionAssembler, TransactionAssemblerOptions, TransactionBatch, BatchReleaseReason, DataCollectionProgress, TransactionOverflowEvent } from './transaction-assembler.js';

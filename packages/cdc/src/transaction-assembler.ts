@@ -27,10 +27,30 @@ export interface TransactionAssemblerOptions {
    */
   readonly rememberReleased?: number;
   /**
+   * Called (synchronously) each time a limit forces a transaction out incomplete, before the
+   * `overflow` batch is returned: alert on it, since it means transactions are larger or more
+   * interleaved than the limits allow.
+   * @defaultValue none
+   */
+  readonly onOverflow?: (event: TransactionOverflowEvent) => void;
+  /**
    * Time source for timeouts.
    * @defaultValue `systemClock`
    */
   readonly clock?: Clock;
+}
+
+/** What {@link TransactionAssemblerOptions.onOverflow} receives. */
+export interface TransactionOverflowEvent {
+  readonly type: 'transaction-overflow';
+  /** The limit that was exceeded. */
+  readonly limit: 'maxOpenTransactions' | 'maxBufferedEvents';
+  /** The limit's value. */
+  readonly limitValue: number;
+  /** The transaction released incomplete. */
+  readonly transactionId: string;
+  /** Its data events released with it. */
+  readonly releasedEventCount: number;
 }
 
 /** Why a batch was released. */
@@ -45,7 +65,10 @@ export interface DataCollectionProgress {
 
 /** The events of one transaction (or one event outside any), released together. */
 export interface TransactionBatch {
-  /** Transaction id, or null for an event outside any transaction. */
+  /**
+   * Transaction id, or null for an event outside any transaction. For Debezium PostgreSQL ids of
+   * the form `txId:LSN` this is the `txId` part (the part every event of the transaction shares).
+   */
   readonly transactionId: string | null;
   /** The data events, in transaction order (`total_order`) when the events carry it. */
   readonly events: readonly ChangeEvent[];
@@ -115,6 +138,22 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
+const PG_TX_ID_WITH_LSN = /^(\d+):\d+$/;
+
+/**
+ * The part of a transaction id every event of one transaction shares: Debezium 3.x PostgreSQL
+ * writes `txId:LSN` with each record's own LSN, so only the `txId` part groups; other ids as is.
+ *
+ * @example
+ * ```ts
+ * transactionGroupId('771:22180472'); // '771'
+ * ```
+ */
+export function transactionGroupId(id: string): string {
+  const match = PG_TX_ID_WITH_LSN.exec(id);
+  return match === null ? id : match[1]!;
+}
+
 function dataCollectionOf(event: ChangeEvent): string {
   const { schema, database, table } = event.source;
   return `${schema ?? database ?? ''}.${table ?? ''}`;
@@ -137,10 +176,14 @@ function toBatch(open: OpenTransaction, complete: boolean, reason: BatchReleaseR
 
 /**
  * Creates a transaction assembler: it buffers the data events of each transaction (grouped by
- * the Debezium transaction block id, wal2json `xid`) and releases them together once the END
- * marker has arrived and its `event_count` is reached, in `total_order`. Events may arrive before
+ * the Debezium transaction block id — its `txId` part for PostgreSQL's `txId:LSN` — or wal2json
+ * `xid`) and releases them together once the END marker has arrived and its `event_count` is
+ * reached, in `total_order`; a wal2json format-1 message is a whole transaction and is released
+ * complete as soon as its last event is pushed. Events may arrive before
  * or after their markers (they travel on different topics). Duplicates are dropped; memory is
- * bounded by `maxOpenTransactions` / `maxBufferedEvents`. No timers: time is only read.
+ * bounded by `maxOpenTransactions` / `maxBufferedEvents` (defaults: 10,000 transactions, 100,000
+ * events): beyond them the oldest transaction is released incomplete (`overflow`) and
+ * `onOverflow` is called. No timers: time is only read.
  *
  * @example
  * ```ts
@@ -177,6 +220,11 @@ export function createTransactionAssembler(options: TransactionAssemblerOptions 
     return expected === null || transaction.events.length >= expected;
   };
 
+  const isWholeMessage = (transaction: OpenTransaction): boolean => {
+    const expected = transaction.events[0]?.transaction?.messageEventCount;
+    return expected !== undefined && transaction.events.length >= expected;
+  };
+
   const openFor = (id: string): OpenTransaction => {
     let transaction = open.get(id);
     if (transaction === undefined) {
@@ -201,6 +249,8 @@ export function createTransactionAssembler(options: TransactionAssemblerOptions 
     while (open.size > maxOpen || buffered > maxBuffered) {
       const oldest = open.values().next().value;
       if (oldest === undefined) break;
+      const limit = open.size > maxOpen ? 'maxOpenTransactions' : 'maxBufferedEvents';
+      options.onOverflow?.({ type: 'transaction-overflow', limit, limitValue: limit === 'maxOpenTransactions' ? maxOpen : maxBuffered, transactionId: oldest.id, releasedEventCount: oldest.events.length });
       out.push(release(oldest, false, 'overflow'));
     }
   };
@@ -210,18 +260,20 @@ export function createTransactionAssembler(options: TransactionAssemblerOptions 
       const out = expire();
       const marker = event.transactionMarker;
       if (marker !== null) {
-        if (released.has(marker.id)) {
+        const markerId = transactionGroupId(marker.id);
+        if (released.has(markerId)) {
           duplicates++;
           return out;
         }
-        const transaction = openFor(marker.id);
+        const transaction = openFor(markerId);
         if (marker.status === 'BEGIN') transaction.begin = event;
         else transaction.end = event;
         if (isComplete(transaction)) out.push(release(transaction, true, 'completed'));
         enforceLimits(out);
         return out;
       }
-      const id = event.transaction?.id ?? null;
+      const rawId = event.transaction?.id ?? null;
+      const id = rawId === null ? null : transactionGroupId(rawId);
       if (id === null) {
         out.push({ transactionId: null, events: [event], complete: true, reason: 'no-transaction', expectedEventCount: null, dataCollections: [], begin: null, end: null });
         return out;
@@ -241,7 +293,7 @@ export function createTransactionAssembler(options: TransactionAssemblerOptions 
       }
       transaction.events.push(event);
       buffered++;
-      if (isComplete(transaction)) out.push(release(transaction, true, 'completed'));
+      if (isComplete(transaction) || isWholeMessage(transaction)) out.push(release(transaction, true, 'completed'));
       enforceLimits(out);
       return out;
     },

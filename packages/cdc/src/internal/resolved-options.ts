@@ -1,6 +1,6 @@
 import { ErrorCode, IapError } from '@iap/core';
 import { CDC_FORMATS, type CdcFormat } from '../cdc-format.js';
-import type { CdcParserOptions, DecimalMode, JsonMode, TemporalMode } from '../cdc-parser-options.js';
+import type { BinaryHandlingMode, CdcParserOptions, DecimalMode, JsonMode, TemporalMode } from '../cdc-parser-options.js';
 import type { ColumnType, ColumnTypeMap } from '../column-type.js';
 import { bytesToBase64 } from './base64.js';
 
@@ -15,6 +15,7 @@ export interface ResolvedParserOptions {
   readonly hasColumnTypes: boolean;
   readonly useMessageColumnTypes: boolean;
   readonly unavailablePlaceholder: string;
+  readonly binaryHandlingMode: BinaryHandlingMode;
   /** The placeholder as base64 of its UTF-8 bytes (what binary columns carry). */
   readonly unavailablePlaceholderBase64: string;
   readonly maxDepth: number;
@@ -109,6 +110,7 @@ export function resolveParserOptions(options: CdcParserOptions = {}): ResolvedPa
     hasColumnTypes: Object.keys(columnTypes).length > 0,
     useMessageColumnTypes: booleanOption('useMessageColumnTypes', options.useMessageColumnTypes, DEFAULTS.useMessageColumnTypes),
     unavailablePlaceholder,
+    binaryHandlingMode: oneOf('binaryHandlingMode', options.binaryHandlingMode, ['base64', 'base64-url-safe', 'hex'], 'base64'),
     unavailablePlaceholderBase64: bytesToBase64(new TextEncoder().encode(unavailablePlaceholder)),
     maxDepth: integerAtLeast('maxDepth', options.maxDepth, 2, DEFAULTS.maxDepth),
     maxInputBytes: integerAtLeast('maxInputBytes', options.maxInputBytes, 1, DEFAULTS.maxInputBytes),

@@ -3,6 +3,7 @@ import type { ColumnType } from '../column-type.js';
 import { Decimal, bigintFromTwosComplement, formatScaled, numberFromTwosComplement, parseDecimalText } from '../decimal.js';
 import { Unavailable } from '../unavailable.js';
 import { base64ToBytesStrict } from './base64.js';
+import { dateInfinity, isInfinityText, timestampInfinity } from './pg-infinity.js';
 import { child, fail, type DecodeContext, type Path } from './decode-context.js';
 import { isJsonObject } from './field-readers.js';
 import { parseJsonText } from './json-text.js';
@@ -90,7 +91,17 @@ function looseValue(value: unknown, context: DecodeContext): CdcValue {
 
 // ---- decimals ---------------------------------------------------------------------------------
 
-const NON_FINITE_TEXT = new Set(['NaN', 'Infinity', '-Infinity', '+Infinity']);
+/** Non-finite decimal texts, lower-cased, to the form returned (Debezium string mode sends `"NAN"`). */
+const NON_FINITE_TEXT: ReadonlyMap<string, string> = new Map([
+  ['nan', 'NaN'],
+  ['infinity', 'Infinity'],
+  ['+infinity', 'Infinity'],
+  ['-infinity', '-Infinity'],
+]);
+
+function nonFiniteText(text: string): string | undefined {
+  return text.length <= 9 ? NON_FINITE_TEXT.get(text.toLowerCase()) : undefined;
+}
 
 function outputDecimal(unscaled: bigint | number, scale: number, context: DecodeContext): CdcValue {
   switch (context.options.decimalMode) {
@@ -140,7 +151,8 @@ export function decimalDecoder(scale: number | undefined, encoding: 'base64' | '
     if (value === null || value === undefined) return null;
     if (typeof value === 'string') {
       if (isPlaceholder(value, context)) return Unavailable;
-      if (NON_FINITE_TEXT.has(value)) return value;
+      const nonFinite = nonFiniteText(value);
+      if (nonFinite !== undefined) return nonFinite;
       if (encoding === 'base64') return decimalFromBase64(value, scale ?? 0, context, path, key);
       return decimalFromText(value, scale, context, path, key);
     }
@@ -197,7 +209,8 @@ export const floatDecoder: ValueDecoder = (value, context, _container, key, path
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string') {
     if (isPlaceholder(value, context)) return Unavailable;
-    if (NON_FINITE_TEXT.has(value)) return Number(value.replace('+', ''));
+    const nonFinite = nonFiniteText(value);
+    if (nonFinite !== undefined) return Number(nonFinite);
     if (FLOAT_TEXT.test(value)) return Number(value);
   }
   return invalidValue(context, path, key, 'must be a floating-point number');
@@ -218,7 +231,7 @@ function dateFromMs(ms: number, context: DecodeContext, path: Path, key: string 
 }
 
 function textTemporal(value: string, context: DecodeContext, path: Path, key: string | number): CdcValue {
-  if (context.options.temporalMode !== 'date') return value;
+  if (context.options.temporalMode !== 'date' || isInfinityText(value)) return value;
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) return invalidValue(context, path, key, 'is not a date-time text', "use temporalMode 'iso' to keep the text");
   return new Date(ms);
@@ -232,6 +245,8 @@ export const dateDecoder: ValueDecoder = (value, context, _container, key, path)
   const mode = context.options.temporalMode;
   if (mode === 'raw') return days;
   const dayCount = Number(days);
+  const infinity = dateInfinity(dayCount);
+  if (infinity !== undefined) return infinity;
   if (!Number.isSafeInteger(dayCount) || Math.abs(dayCount) > 100_000_000) return invalidValue(context, path, key, 'is not a plausible day count');
   return mode === 'iso' ? formatEpochDays(dayCount) : dateFromMs(dayCount * 86_400_000, context, path, key);
 };
@@ -252,6 +267,10 @@ export function localTimestampDecoder(unitsPerSecond: UnitsPerSecond): ValueDeco
     if (value === null || value === undefined) return null;
     if (typeof value === 'string') return isPlaceholder(value, context) ? Unavailable : textTemporal(value, context, path, key);
     const units = temporalInteger(value, context, path, key);
+    if (context.options.temporalMode !== 'raw') {
+      const infinity = timestampInfinity(units);
+      if (infinity !== undefined) return infinity;
+    }
     switch (context.options.temporalMode) {
       case 'raw':
         return units;

@@ -1,6 +1,7 @@
 import type { Row } from '../../cdc-value.js';
 import type { BeforeImage, ChangeEvent, ChangeOperation, DataCollectionCount, TransactionBlock } from '../../change-event.js';
 import type { SourceInfo, SourcePosition } from '../../source-info.js';
+import { hexToBytesStrict } from '../hex.js';
 import { base64ToBytesStrict } from '../base64.js';
 import { compileStructFields, fieldSchema } from '../connect-schema.js';
 import { child, fail, type DecodeContext, type Path } from '../decode-context.js';
@@ -173,8 +174,9 @@ function logicalMessage(context: DecodeContext, message: JsonObject, path: Path)
   const content = optionalString(context, body, 'content', bodyPath);
   let bytes: Uint8Array = new Uint8Array(0);
   if (content !== null) {
-    const decoded = base64ToBytesStrict(content);
-    if (decoded === undefined) return fail(context, 'invalid-field', child(bodyPath, 'content'), 'is not valid base64');
+    const hex = context.options.binaryHandlingMode === 'hex';
+    const decoded = hex ? hexToBytesStrict(content) : base64ToBytesStrict(content);
+    if (decoded === undefined) return fail(context, 'invalid-field', child(bodyPath, 'content'), hex ? "is not valid hex (binaryHandlingMode 'hex')" : "is not valid base64; set binaryHandlingMode to the connector's binary.handling.mode");
     bytes = decoded;
   }
   return { prefix, content: bytes, transactional: null };

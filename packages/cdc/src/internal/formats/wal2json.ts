@@ -108,7 +108,7 @@ export function parseWal2JsonV1(input: FormatInput): ChangeEvent[] {
       timeMs: shared.timeMs,
       timeNs: shared.timeNs,
     });
-    const transaction = shared.transactionId === null ? null : { id: shared.transactionId, totalOrder: index + 1, dataCollectionOrder: null };
+    const transaction = shared.transactionId === null ? null : { id: shared.transactionId, totalOrder: index + 1, dataCollectionOrder: null, messageEventCount: changes.length };
     if (kind === 'message') return createEvent(facts, { kind: 'message', source, indexInMessage: index, transaction, message: textMessage(context, change, changePath) });
     if (kind === 'truncate') return createEvent(facts, { kind: 'truncate', operation: 'truncate', source, indexInMessage: index, transaction });
     const operation = V1_OPERATIONS[kind];
