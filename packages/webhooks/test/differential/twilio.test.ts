@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import twilioSdk from 'twilio';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEdgeWebhookVerifier } from '../../src/edge.js';
 import { createWebhookSigner, createWebhookVerifier, twilio } from '../../src/index.js';
 
 // Differential tests against twilio-node: the SDK signs and we verify, we sign and the SDK verifies.
@@ -116,5 +117,17 @@ describe('twilio against twilio-node: SharedKey (HMAC-SHA256) webhooks', () => {
     for (const sharedKeyId of ['', 'a,algorithm=HMAC_SHA1', 'key id', 'x'.repeat(257)]) {
       expect(() => twilio({ sharedKeyId })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     }
+  });
+});
+
+describe('twilio SharedKey webhooks on the edge build (WebCrypto)', () => {
+  it('verifies what twilio-node signs with HMAC_SHA256', async () => {
+    const params = { Body: 'edge' };
+    const body = new URLSearchParams(params).toString();
+    const signature = twilioSdk.getExpectedTwilioSignature(SHARED_KEY_SECRET, URL, params, 'HMAC_SHA256');
+    const edge = createEdgeWebhookVerifier({ provider: twilio(), secrets: [SHARED_KEY_SECRET] });
+    const headers = { 'content-type': FORM, 'x-twilio-signature': signature, 'x-twilio-webhooks-signature-settings': SETTINGS };
+    expect((await edge.verify({ body, headers, url: URL })).ok).toBe(true);
+    expect(await edge.verify({ body: 'Body=other', headers, url: URL })).toMatchObject({ ok: false, reason: 'mismatch' });
   });
 });
