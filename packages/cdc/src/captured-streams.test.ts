@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createCdcParser, createTransactionAssembler, type CdcParserOptions, type ChangeEvent, type ColumnTypeMap } from './index.js';
+import { changedFields, createCdcParser, createTransactionAssembler, isUnavailable, type CdcParserOptions, type ChangeEvent, type ColumnTypeMap } from './index.js';
 
 const DIR = new URL('../test/fixtures/captured/', import.meta.url);
 const SETTINGS = ['precise-base64', 'string-hex', 'double-base64'].flatMap((modes) => [`debezium-pg-${modes}-schema`, `debezium-pg-${modes}-schemaless`]);
@@ -127,5 +127,40 @@ describe('assembler overflow', () => {
     const batches = data.slice(0, 2).flatMap((event) => assembler.push(event));
     expect(batches.some((batch) => batch.reason === 'overflow')).toBe(true);
     expect(seen[0]).toMatchObject({ type: 'transaction-overflow', limit: 'maxBufferedEvents', limitValue: 1 });
+  });
+});
+
+describe('captured schemaless keys and arrays with columnTypes', () => {
+  const priced = (encoding: 'base64' | 'text'): ColumnTypeMap => ({ 'public.priced': { id: { type: 'decimal', scale: 2, encoding } } });
+
+  it.each([
+    ['debezium-pg-precise-base64-schemaless', 'base64'],
+    ['debezium-pg-string-hex-schemaless', 'text'],
+  ] as const)('columnTypes apply to the record key (%s)', (name, encoding) => {
+    const events = parseAll(name, { columnTypes: priced(encoding) }).filter((event) => event.source.table === 'priced' && event.kind === 'change');
+    expect(events.length).toBeGreaterThanOrEqual(4);
+    for (const event of events) expect(event.key).toEqual({ id: (event.after ?? event.before)!.id });
+    expect(events.map((event) => event.key!.id)).toEqual(['0.50', '1.50', '1.50', '2.25', '2.25']);
+    const withSchema = parseAll(name.replace('-schemaless', '-schema')).filter((event) => event.source.table === 'priced' && event.kind === 'change');
+    expect(events.map((event) => event.key)).toEqual(withSchema.map((event) => event.key));
+  });
+
+  it('an unchanged TOASTed array is Unavailable with an array column type, and unchanged in changedFields', () => {
+    const columnTypes: ColumnTypeMap = { 'public.docs': { tags: { type: 'array', items: { type: 'string' } } } };
+    const updates = parseAll('debezium-pg-precise-base64-schemaless', { columnTypes }).filter((event) => event.source.table === 'docs' && event.operation === 'update');
+    expect(updates).toHaveLength(2);
+    for (const update of updates) {
+      expect(isUnavailable(update.after!.tags)).toBe(true);
+      expect(changedFields(update).fields.tags).toBe('unchanged');
+    }
+    const schema = parseAll('debezium-pg-precise-base64-schema').filter((event) => event.source.table === 'docs' && event.operation === 'update');
+    expect(schema.map((event) => isUnavailable(event.after!.tags))).toEqual([true, true]);
+  });
+
+  it('an array column type decodes items (REPLICA IDENTITY FULL keeps the whole array)', () => {
+    const columnTypes: ColumnTypeMap = { 'public.docs_full': { tags: { type: 'array', items: { type: 'string' } } } };
+    const update = parseAll('debezium-pg-precise-base64-schemaless', { columnTypes }).find((event) => event.source.table === 'docs_full' && event.operation === 'update');
+    expect(update?.before?.tags).toHaveLength(300);
+    expect((update?.after?.tags as string[])[0]).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -18,6 +18,7 @@
  * | `bits` | base64, little-endian | bit string, most significant bit first |
  * | `bytes` | base64 | `Uint8Array` |
  * | `geometry` | `{wkb, srid}` | `{wkb: Uint8Array, srid}` |
+ * | `array` | JSON array (Debezium PostgreSQL arrays), each item decoded with `items` | array; `Unavailable` for the unchanged-TOAST `["__debezium_unavailable_value"]` |
  * | `string` | anything | unchanged |
  */
 export type ColumnType =
@@ -38,7 +39,8 @@ export type ColumnType =
   | { readonly type: 'bits'; readonly length?: number }
   | { readonly type: 'bytes' }
   | { readonly type: 'geometry' }
-  | { readonly type: 'string' };
+  | { readonly type: 'string' }
+  | { readonly type: 'array'; readonly items?: ColumnType };
 
 /** The names of every {@link ColumnType}. */
 export type ColumnTypeName = ColumnType['type'];

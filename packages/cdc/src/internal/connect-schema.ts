@@ -1,12 +1,12 @@
 import { child, fail, type DecodeContext, type Path } from './decode-context.js';
 import { isJsonObject, type JsonObject } from './field-readers.js';
 import type { ColumnType } from '../column-type.js';
+import { decoderForColumnType } from './column-type-decoders.js';
 import {
   arrayDecoder,
   bitsDecoder,
   bytesDecoder,
   decimalDecoder,
-  decoderForColumnType,
   floatDecoder,
   mapDecoder,
   structDecoder,

@@ -24,6 +24,11 @@ export interface FormatInput {
   readonly plans: EnvelopePlans | undefined;
   /** The decoded record key (objects only), or null. */
   readonly key: Row | null;
+  /**
+   * Decodes a schemaless record key again with a table's `columnTypes` plan (set only when the key
+   * is a JSON object without a Connect schema), so the key agrees with `before` / `after`.
+   */
+  readonly decodeKeyWith: ((plan: RowPlan) => Row) | undefined;
   readonly facts: MessageFacts;
   readonly context: DecodeContext;
   readonly tables: TablePlans;

@@ -20,7 +20,7 @@ import type { ExactLiterals } from './json-text.js';
 import type { ResolvedParserOptions } from './resolved-options.js';
 import { SchemaCache, type SchemaEntry } from './schema-cache.js';
 import { TablePlans } from './table-plans.js';
-import { decodeRow } from './value-decoders.js';
+import { decodeRow, type RowPlan } from './value-decoders.js';
 
 /** Per-record facts the caller passes with the value. */
 export interface RecordMeta {
@@ -88,7 +88,8 @@ export class ParserEngine {
     const topic = meta.topic ?? null;
     const forced = this.options.format === 'auto' ? undefined : this.options.format;
     const message = this.readMessage(value);
-    const key = this.decodeKey(meta.key, context);
+    const decodedKey = this.decodeKey(meta.key, context);
+    const key = decodedKey.row;
     if (message === undefined) return [this.tombstone(forced ?? 'debezium', key, topic, null)];
     context.exact = message.exact;
     let root = message.value;
@@ -120,6 +121,7 @@ export class ParserEngine {
       schema,
       plans: message.cached === undefined ? undefined : this.cachedPlans(message.cached, format, context),
       key,
+      decodeKeyWith: decodedKey.redecode,
       facts,
       context,
       tables: this.tables,
@@ -154,13 +156,17 @@ export class ParserEngine {
     return { value: parsed.value, exact: parsed.exact, cached: undefined };
   }
 
-  /** Decodes a record key: JSON objects (optionally Connect-wrapped) become a row; anything else null. */
-  private decodeKey(key: unknown, context: DecodeContext): Row | null {
-    if (key === undefined || key === null) return null;
+  /**
+   * Decodes a record key: JSON objects (optionally Connect-wrapped) become a row; anything else
+   * null. A schemaless object key also comes with `redecode`, to apply a table's column types.
+   */
+  private decodeKey(key: unknown, context: DecodeContext): { row: Row | null; redecode: ((plan: RowPlan) => Row) | undefined } {
+    const none = { row: null, redecode: undefined };
+    if (key === undefined || key === null) return none;
     let value: unknown;
     let exact: ExactLiterals | undefined;
     const input = readInput(key, this.options, KEY_PATH);
-    if (input.kind === 'absent') return null;
+    if (input.kind === 'absent') return none;
     if (input.kind === 'value') value = input.value;
     else {
       try {
@@ -168,17 +174,21 @@ export class ParserEngine {
         value = parsed.value;
         exact = parsed.exact;
       } catch {
-        return null; // a key that is not JSON (plain string keys) is not decoded
+        return none; // a key that is not JSON (plain string keys) is not decoded
       }
     }
-    if (!isJsonObject(value)) return null;
+    if (!isJsonObject(value)) return none;
     const keyContext: DecodeContext = { options: context.options, exact, format: context.format };
     if (isConnectWrapper(value)) {
       const schema = value.schema;
       const plan = isJsonObject(schema) && schema.type === 'struct' ? compileStructFields(schema, keyContext, [...KEY_PATH, 'schema']) : undefined;
-      return isJsonObject(value.payload) ? decodeRow(value.payload, plan, keyContext, [...KEY_PATH, 'payload']) : null;
+      if (!isJsonObject(value.payload)) return none;
+      const payload = value.payload;
+      const row = decodeRow(payload, plan, keyContext, [...KEY_PATH, 'payload']);
+      return { row, redecode: plan === undefined ? (tablePlan) => decodeRow(payload, tablePlan, keyContext, [...KEY_PATH, 'payload']) : undefined };
     }
-    return decodeRow(value, undefined, keyContext, KEY_PATH);
+    const object = value;
+    return { row: decodeRow(object, undefined, keyContext, KEY_PATH), redecode: (tablePlan) => decodeRow(object, tablePlan, keyContext, KEY_PATH) };
   }
 
   private tombstone(format: CdcFormat, key: Row | null, topic: string | null, raw: unknown): ChangeEvent {

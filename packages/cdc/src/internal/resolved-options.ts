@@ -42,7 +42,7 @@ const DEFAULTS = {
 
 const COLUMN_TYPES: ReadonlySet<string> = new Set<ColumnType['type']>([
   'decimal', 'variable-scale-decimal', 'integer', 'float', 'date', 'time-millis', 'time-micros', 'time-nanos',
-  'timestamp-millis', 'timestamp-micros', 'timestamp-nanos', 'zoned-timestamp', 'json', 'enum-set', 'bits', 'bytes', 'geometry', 'string',
+  'timestamp-millis', 'timestamp-micros', 'timestamp-nanos', 'zoned-timestamp', 'json', 'enum-set', 'bits', 'bytes', 'geometry', 'string', 'array',
 ]);
 
 function invalid(name: string, expectation: string): never {
@@ -86,6 +86,9 @@ function validateColumnTypes(value: unknown): ColumnTypeMap {
       if (scale !== undefined && (typeof scale !== 'number' || !Number.isSafeInteger(scale))) invalid(`${name}.scale`, 'an integer');
       if (length !== undefined && (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 1)) invalid(`${name}.length`, 'a positive integer');
       if (encoding !== undefined && encoding !== 'base64' && encoding !== 'text') invalid(`${name}.encoding`, "'base64' or 'text'");
+      const { items } = type as { items?: unknown };
+      const itemType: unknown = typeof items === 'object' && items !== null ? (items as { type?: unknown }).type : undefined;
+      if (items !== undefined && (typeof itemType !== 'string' || !COLUMN_TYPES.has(itemType))) invalid(`${name}.items`, 'a column type object');
     }
   }
   return value as ColumnTypeMap;

@@ -1,6 +1,7 @@
 import type { ColumnType } from '../column-type.js';
 import type { ResolvedParserOptions } from './resolved-options.js';
-import { assignOwn, planFromColumnTypes, type RowPlan } from './value-decoders.js';
+import { planFromColumnTypes } from './column-type-decoders.js';
+import { assignOwn, type RowPlan } from './value-decoders.js';
 
 const MAX_CACHED_TABLES = 1024;
 

@@ -7,7 +7,8 @@ import { Unavailable } from '../unavailable.js';
 import type { DecodeContext } from './decode-context.js';
 import { ExactLiterals } from './json-text.js';
 import { resolveParserOptions } from './resolved-options.js';
-import { arrayDecoder, decodeRow, decoderForColumnType, mapDecoder, planFromColumnTypes, variableScaleDecimalDecoder, type ValueDecoder } from './value-decoders.js';
+import { decoderForColumnType, planFromColumnTypes } from './column-type-decoders.js';
+import { arrayDecoder, decodeRow, mapDecoder, variableScaleDecimalDecoder, type ValueDecoder } from './value-decoders.js';
 
 function context(options: CdcParserOptions = {}, exact?: ExactLiterals): DecodeContext {
   return { options: resolveParserOptions(options), exact, format: 'debezium' };

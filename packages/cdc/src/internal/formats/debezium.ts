@@ -96,6 +96,11 @@ function parseEnvelope(input: FormatInput): ChangeEvent {
   const operation = OPERATIONS[op];
   if (operation === undefined) return fail(context, 'invalid-field', child(path, 'op'), 'is not a Debezium operation (c, u, d, r, t or m)');
   const plans = input.plans ?? (input.schema === null ? schemalessPlans(input, source) : compileEnvelopePlans(input.schema, context));
+  if (input.schema === null && input.decodeKeyWith !== undefined) {
+    // schemaless key: the table's columnTypes apply to it as to the row (numeric keys, dates)
+    const keyPlan = plans.after ?? plans.before;
+    if (keyPlan !== undefined) init.key = input.decodeKeyWith(keyPlan);
+  }
   const mongo = source.connector === 'mongodb';
   const before = readImage(context, message, 'before', plans.before, path, mongo);
   const after = readImage(context, message, 'after', plans.after, path, mongo);
