@@ -1,5 +1,4 @@
 import type { CdcValue, Row } from '../cdc-value.js';
-import type { ColumnType } from '../column-type.js';
 import { Decimal, bigintFromTwosComplement, formatScaled, numberFromTwosComplement, parseDecimalText } from '../decimal.js';
 import { Unavailable } from '../unavailable.js';
 import { base64ToBytesStrict } from './base64.js';
