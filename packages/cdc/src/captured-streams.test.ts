@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEBEZIUM_SETTINGS } from '../../../scripts/testing/cdc-capture/capture.js';
+import { schemalessTypes, typesMismatches } from '../test/integration/live-capture/workload-check.js';
 import { changedFields, createCdcParser, createTransactionAssembler, isUnavailable, type CdcParserOptions, type ChangeEvent, type ColumnTypeMap } from './index.js';
 
 const DIR = new URL('../test/fixtures/captured/', import.meta.url);
@@ -162,5 +164,12 @@ describe('captured schemaless keys and arrays with columnTypes', () => {
     const update = parseAll('debezium-pg-precise-base64-schemaless', { columnTypes }).find((event) => event.source.table === 'docs_full' && event.operation === 'update');
     expect(update?.before?.tags).toHaveLength(300);
     expect((update?.after?.tags as string[])[0]).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe.each(DEBEZIUM_SETTINGS)('captured $name against the workload', (setting) => {
+  it('every value of every types row equals what the workload wrote', () => {
+    const events = parseAll(setting.name, { columnTypes: setting.schemasEnable ? {} : schemalessTypes(setting) });
+    expect(typesMismatches(setting, events)).toEqual([]);
   });
 });

@@ -16,10 +16,18 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { createRequire } from 'node:module';
 import { SNAPSHOT_COUNTS, STOP_PREFIX, setupStatements, streamTransactions } from './workload.js';
 
 const run = promisify(execFile);
+
+/** The part of a `pg` client the capture uses (pg is loaded untyped: its types live per package). */
+interface SqlClient {
+  connect(): Promise<void>;
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+  end(): Promise<void>;
+}
+const pg = createRequire(import.meta.url)('pg') as { Client: new (config: { connectionString: string }) => SqlClient };
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** Server settings the capture needs. */
@@ -212,7 +220,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
   return { files, counts };
 }
 
-async function captureWal2json(client: pg.Client, outDir: string): Promise<void> {
+async function captureWal2json(client: SqlClient, outDir: string): Promise<void> {
   for (const version of ['1', '2'] as const) {
     const fn = version === '1' ? 'pg_logical_slot_peek_changes' : 'pg_logical_slot_get_changes';
     const options = WAL2JSON_OPTIONS[version];

@@ -3,8 +3,10 @@
  * Debezium and wal2json, with the value each column must decode to. Tests compare every parsed
  * value with `expect` here; nothing is read back from the captured streams to build it.
  *
- * Expected values use @iap/cdc's default output (decimals as exact strings, temporal values as
- * ISO text, JSON parsed, bytes as `{ $bytes: hex }`, unavailable TOAST as `{ $unavailable: true }`).
+ * Expected values use @iap/cdc's default output with a schema and `decimal.handling.mode=precise`,
+ * `binary.handling.mode=bytes` (decimals as exact strings, temporal values as ISO text with the
+ * type's precision, JSON parsed, bytes as `{ $bytes: hex }`, unavailable TOAST as
+ * `{ $unavailable: true }`); the live test maps them to other settings where Debezium itself differs.
  */
 
 /** One column of a workload table. */
@@ -86,7 +88,7 @@ export const TYPES_ROWS: readonly WorkloadRow[] = [
     c_date: cell("'infinity'", 'infinity'),
     c_ts: cell("'-infinity'", '-infinity'),
     c_tstz: cell("'infinity'", 'infinity'),
-    c_time: cell("'00:00:00'", '00:00:00'),
+    c_time: cell("'00:00:00'", '00:00:00.000000'),
     c_timetz: cell("'00:00:00+00'", '00:00:00Z'),
     c_interval: cell("'-3 months'", -7_889_400_000_000),
     c_uuid: cell("'00000000-0000-0000-0000-000000000000'", '00000000-0000-0000-0000-000000000000'),
@@ -128,9 +130,9 @@ export const TYPES_ROWS: readonly WorkloadRow[] = [
     c_bool: cell('true', true),
     c_text: cell("'x'", 'x'),
     c_date: cell("'9999-12-31'", '9999-12-31'),
-    c_ts: cell("'0001-01-01 00:00:00'", '0001-01-01T00:00:00'),
-    c_tstz: cell("'1900-01-01 00:00:00+00'", '1900-01-01T00:00:00Z'),
-    c_time: cell("'01:02:03'", '01:02:03'),
+    c_ts: cell("'0001-01-01 00:00:00'", '0001-01-01T00:00:00.000000'),
+    c_tstz: cell("'1900-01-01 00:00:00+00'", '1900-01-01T00:00:00.000000Z'),
+    c_time: cell("'01:02:03'", '01:02:03.000000'),
     c_timetz: cell("'01:02:03+00'", '01:02:03Z'),
     c_interval: cell("'1 year'", 31_557_600_000_000),
     c_uuid: cell("'ffffffff-ffff-ffff-ffff-ffffffffffff'", 'ffffffff-ffff-ffff-ffff-ffffffffffff'),
