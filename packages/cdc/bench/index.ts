@@ -24,6 +24,7 @@ const ROUNDS = Number(process.env.IAP_BENCH_ROUNDS ?? 31);
 const WARMUP_ROUNDS = 3;
 const PASSES = Number(process.env.IAP_BENCH_PASSES ?? 60);
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', '__fixtures__', 'cdc');
+const CAPTURED = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'captured');
 
 function stringifyExact(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `@@bigint:${v.toString()}@@` : v)).replace(/"@@bigint:(-?\d+)@@"/g, '$1');
@@ -47,6 +48,25 @@ function loadStream(): Message[] {
       text = stringifyExact(value);
     }
     messages.push({ name, text, bytes: new TextEncoder().encode(text), wrapped: /^\s*\{\s*"schema"/.test(text) });
+  }
+  return messages;
+}
+
+/** Values of the real captured streams (test/fixtures/captured) whose file name starts with `prefix`; JSON only. */
+function loadCaptured(prefix: string): Message[] {
+  const messages: Message[] = [];
+  for (const name of readdirSync(CAPTURED).filter((file) => file.startsWith(prefix) && file.endsWith('.jsonl')).sort()) {
+    for (const line of readFileSync(join(CAPTURED, name), 'utf8').split('\n')) {
+      if (line === '') continue;
+      const text = (JSON.parse(line) as { value: string | null }).value;
+      if (text === null) continue; // tombstones
+      try {
+        JSON.parse(text);
+      } catch {
+        continue; // wal2json 2.5 writes one format-1 message as invalid JSON
+      }
+      messages.push({ name, text, bytes: new TextEncoder().encode(text), wrapped: /^\s*\{\s*"schema"/.test(text) });
+    }
   }
   return messages;
 }
@@ -78,6 +98,19 @@ function buildCases(stream: readonly Message[]): Case[] {
       { group, name: '@iap/cdc parse, lossless (default)', role: 'ours', messages, parseOne: (m) => lossless.parse(m.text) },
       { group, name: '@iap/cdc parse, lossless, schema cache off', role: 'ours', messages, parseOne: (m) => cold.parse(m.text) },
       { group, name: '@iap/cdc parse, lossless off', role: 'ours', messages, parseOne: (m) => lossy.parse(m.text) },
+    );
+  }
+  const debezium = loadCaptured('debezium-pg-');
+  const captured: [string, readonly Message[]][] = [
+    [`captured Debezium 3.6 PostgreSQL, schema-wrapped (${debezium.filter((m) => m.wrapped).length} values, 3 settings) (messages/s)`, debezium.filter((m) => m.wrapped)],
+    [`captured Debezium 3.6 PostgreSQL, schemaless (${debezium.filter((m) => !m.wrapped).length} values, 3 settings) (messages/s)`, debezium.filter((m) => !m.wrapped)],
+    [`captured wal2json 2.5 formats 1 and 2 (${loadCaptured('wal2json-').length} values) (messages/s)`, loadCaptured('wal2json-')],
+  ];
+  for (const [group, messages] of captured) {
+    const parser = createCdcParser();
+    cases.push(
+      { group, name: 'JSON.parse (floor)', role: 'floor', messages, parseOne: (m) => JSON.parse(m.text) },
+      { group, name: '@iap/cdc parse, lossless (default)', role: 'ours', messages, parseOne: (m) => parser.parse(m.text) },
     );
   }
   const bytesGroup = `mixed stream, ${stream.length} fixture values, bytes input incl. UTF-8 decoding (messages/s)`;
