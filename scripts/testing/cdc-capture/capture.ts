@@ -27,7 +27,10 @@ interface SqlClient {
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
   end(): Promise<void>;
 }
-const pg = createRequire(import.meta.url)('pg') as { Client: new (config: { connectionString: string }) => SqlClient };
+/** Loads `pg` only when a capture runs, so importing the settings needs no driver. */
+function loadPg(): { Client: new (config: { connectionString: string }) => SqlClient } {
+  return createRequire(import.meta.url)('pg') as { Client: new (config: { connectionString: string }) => SqlClient };
+}
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** Server settings the capture needs. */
@@ -173,7 +176,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
   const deadline = Date.now() + (options.deadlineMs ?? 120_000);
   mkdirSync(options.outDir, { recursive: true });
   for (const setting of options.settings) rmSync(join(options.outDir, `${setting.name}.jsonl`), { force: true });
-  const client = new pg.Client({ connectionString: options.url });
+  const client = new (loadPg().Client)({ connectionString: options.url });
   await client.connect();
   try {
     for (const statement of setupStatements()) await client.query(statement);
