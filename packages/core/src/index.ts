@@ -17,6 +17,7 @@ export type { Clock, TimerHandle } from './clock.js';
 export { ManualClock, flushMicrotasks } from './manual-clock.js';
 export { sleep, abortedError } from './sleep.js';
 export type { SleepOptions } from './sleep.js';
+export { holdProcessOpen } from './keep-alive.js';
 
 // logging
 export { noopLogger } from './logger.js';

@@ -210,6 +210,14 @@ export interface ConsumerOptions<S extends SchemaMap | undefined = undefined> {
    * @defaultValue `[]`
    */
   readonly shutdownSignals?: readonly NodeJS.Signals[];
+  /**
+   * Keep the Node process alive from `start()` until `close()`. The consumer's timers are unref'd,
+   * so without this a process that only runs a consumer could exit (code 0) while the broker is
+   * unreachable and the consumer waits to join again. Set `false` when something else owns the
+   * process's lifetime.
+   * @defaultValue `true`
+   */
+  readonly keepProcessAlive?: boolean;
   /** @defaultValue `30_000` */
   readonly sessionTimeoutMs?: number;
   /** Heartbeat interval, also the slice in which retry waits heartbeat. @defaultValue `3_000` */
@@ -256,6 +264,7 @@ export interface ResolvedConsumerOptions {
   readonly keyConcurrency: number;
   readonly partitionsConsumedConcurrently: number;
   readonly fromBeginning: boolean;
+  readonly keepProcessAlive: boolean;
   readonly shutdownSignals: readonly NodeJS.Signals[];
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
@@ -352,6 +361,8 @@ export function resolveConsumerOptions<S extends SchemaMap | undefined>(options:
   }
   const fromBeginning = options.fromBeginning ?? false;
   if (typeof fromBeginning !== 'boolean') throw invalid('fromBeginning must be a boolean');
+  const keepProcessAlive = options.keepProcessAlive ?? true;
+  if (typeof keepProcessAlive !== 'boolean') throw invalid('keepProcessAlive must be a boolean');
   return {
     transport: options.transport,
     groupId: options.groupId,
@@ -371,6 +382,7 @@ export function resolveConsumerOptions<S extends SchemaMap | undefined>(options:
     keyConcurrency: positiveInteger('keyConcurrency', options.keyConcurrency ?? 1),
     partitionsConsumedConcurrently: positiveInteger('partitionsConsumedConcurrently', options.partitionsConsumedConcurrently ?? 1),
     fromBeginning,
+    keepProcessAlive,
     shutdownSignals,
     sessionTimeoutMs,
     heartbeatIntervalMs,

@@ -347,6 +347,20 @@ describe('createConsumer: lifecycle and options', () => {
     expect(() => createConsumer({ ...base, fromBeginning: 1 as unknown as boolean })).toThrow(/fromBeginning must be a boolean/);
   });
 
+  it('holds the process open from start() to close(), unless keepProcessAlive is false', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const consumer = createConsumer({ transport: new InMemoryKafka(), groupId: 'g', topics: ['a'], handler: () => undefined, clock: new ManualClock(0) });
+    await consumer.start();
+    expect(timers()).toBe(before + 1);
+    await consumer.close();
+    expect(timers()).toBe(before);
+    const loose = createConsumer({ transport: new InMemoryKafka(), groupId: 'g', topics: ['a'], handler: () => undefined, clock: new ManualClock(0), keepProcessAlive: false });
+    await loose.start();
+    expect(timers()).toBe(before);
+    await loose.close();
+  });
+
   it('installs no process signal listener unless asked', async () => {
     const before = process.listenerCount('SIGTERM');
     const consumer = createConsumer({ transport: new InMemoryKafka(), groupId: 'g', topics: ['a'], handler: () => undefined });

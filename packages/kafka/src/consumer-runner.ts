@@ -7,6 +7,7 @@ import {
   readRetryAfterMs,
   sleep,
   toIapError,
+  holdProcessOpen,
   type ClaimResult,
   type Envelope,
   type TelemetryAttributes,
@@ -154,6 +155,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
   let closing = false;
   let closePromise: Promise<void> | undefined;
   let removeSignals: (() => void) | undefined;
+  let releaseProcess: (() => void) | undefined;
 
   const partitionState = (topic: string, partition: number): PartitionState => {
     const id = `${topic}\u0000${partition}`;
@@ -663,6 +665,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
       }
       await connection.disconnect();
       removeSignals?.();
+      releaseProcess?.();
       logger.info({ groupId }, 'consumer closed');
       events.emit('closed', { groupId });
     })();
@@ -673,6 +676,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
     if (closing) throw new IapError(ErrorCode.CLOSED, 'the consumer is closed; create a new one');
     if (started) throw new IapError(ErrorCode.INVALID_TRANSITION, 'the consumer was already started');
     started = true;
+    if (config.keepProcessAlive) releaseProcess = holdProcessOpen();
     try {
       await connection.start();
     } catch (error) {

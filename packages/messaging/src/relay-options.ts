@@ -75,6 +75,13 @@ export interface RelayOptions {
   relayId?: string;
   /** Wake up on PostgreSQL NOTIFY from enqueues in other processes (when the database supports it). @defaultValue `true` */
   listen?: boolean;
+  /**
+   * Keep the Node process alive between `start()` and `stop()`. The relay's timers are unref'd, so
+   * without this a process that only runs a relay would exit (code 0) during a database outage,
+   * when no connection is left open. Set `false` when something else owns the process's lifetime.
+   * @defaultValue `true`
+   */
+  keepProcessAlive?: boolean;
   /** First backup-poll delay after an empty round; doubles while idle. @defaultValue `100` */
   minPollIntervalMs?: number;
   /** Longest backup-poll delay; correctness never depends on a notification arriving. @defaultValue `2_000` */
@@ -114,6 +121,7 @@ export interface ResolvedRelayOptions {
   readonly random: RandomSource;
   readonly telemetry: Telemetry;
   readonly logger: Logger;
+  readonly keepProcessAlive: boolean;
 }
 
 function invalid(message: string): IapError {
@@ -149,6 +157,8 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
   if (typeof relayId !== 'string' || relayId.length === 0 || relayId.length > 200) throw invalid('relayId must be a non-empty string of at most 200 characters');
   const listen = options.listen ?? true;
   if (typeof listen !== 'boolean') throw invalid('listen must be a boolean');
+  const keepProcessAlive = options.keepProcessAlive ?? true;
+  if (typeof keepProcessAlive !== 'boolean') throw invalid('keepProcessAlive must be a boolean');
   return {
     database,
     outbox,
@@ -161,6 +171,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     crashLoopThreshold: integerOption('crashLoopThreshold', options.crashLoopThreshold ?? 5, 1, 1000),
     relayId,
     listen,
+    keepProcessAlive,
     minPollIntervalMs,
     maxPollIntervalMs,
     metricsIntervalMs: integerOption('metricsIntervalMs', options.metricsIntervalMs ?? 10_000, 0, 86_400_000),

@@ -1,4 +1,4 @@
-import { ErrorCode, computeRetryDelay } from '@iap/core';
+import { ErrorCode, ManualClock, computeRetryDelay } from '@iap/core';
 import { describe, expect, it } from 'vitest';
 import { RecordingExecutor } from './__fixtures__/recording-executor.js';
 import type { MessagingDatabase } from './executor.js';
@@ -62,6 +62,20 @@ describe('createRelay options', () => {
     const failing: MessagingDatabase = { ...fakeDatabase(), query: () => Promise.reject(Object.assign(new Error('connection refused'), { code: '08006' })) };
     const relay = createRelay({ ...base(), database: failing });
     await expect(relay.runOnce()).rejects.toMatchObject({ code: ErrorCode.STORE_FAILED, retryable: true });
+  });
+
+  it('holds the process open while started (its own timers are unref\'d), unless keepProcessAlive is false', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const relay = createRelay({ ...base(), listen: false, metricsIntervalMs: 0, clock: new ManualClock(0) });
+    relay.start();
+    expect(timers()).toBe(before + 1);
+    await relay.stop();
+    expect(timers()).toBe(before);
+    const loose = createRelay({ ...base(), listen: false, metricsIntervalMs: 0, clock: new ManualClock(0), keepProcessAlive: false });
+    loose.start();
+    expect(timers()).toBe(before);
+    await loose.stop();
   });
 
   it('is closed for good after stop()', async () => {

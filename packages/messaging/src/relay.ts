@@ -3,6 +3,7 @@ import {
   IapError,
   TypedEmitter,
   computeRetryDelay,
+  holdProcessOpen,
   toIapError,
   type Listener,
   type PublishMessage,
@@ -135,6 +136,7 @@ export function createRelay(options: RelayOptions): Relay {
   /** Lease tokens of the batches being published (the lease keeper renews them). */
   const publishing = new Set<string>();
   let cleanupTimer: TimerHandle | undefined;
+  let releaseProcess: (() => void) | undefined;
 
   const count = (name: string, value: number): void => {
     if (value > 0) telemetry.counter?.(name, value, { relay: o.relayId });
@@ -653,6 +655,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (state === 'stopping' || state === 'stopped') throw closedError();
       if (state === 'running') return;
       state = 'running';
+      if (o.keepProcessAlive) releaseProcess = holdProcessOpen();
       o.outbox.wakeListeners.add(wake);
       if (o.listen && typeof database.listen === 'function') {
         unlisten = database.listen(o.outbox.names.channel, wake).catch((error: unknown) => {
@@ -699,6 +702,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (off) await off().catch(() => undefined);
       events.removeAllListeners();
       state = 'stopped';
+      releaseProcess?.();
       if (keeperTimer !== undefined) clock.clearTimeout(keeperTimer);
       keeperTimer = undefined;
     },

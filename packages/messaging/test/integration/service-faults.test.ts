@@ -88,12 +88,13 @@ describe.skipIf(!available)('messaging under PostgreSQL faults (private cluster)
     await write(100, 200);
     await cluster.restart();
     await write(200, 300);
-    await waitFor(async () => applied.length === 300, 'all 300 messages applied', 60_000);
+    await waitFor(() => applied.length === 300, 'all 300 messages applied', 60_000);
     await relay.stop();
     expect((await outbox.stats(db)).pending).toBe(0);
     expect((await outbox.stats(db)).deadLetters).toBe(0);
-    expect(Number((await db.query('SELECT count(*) AS n FROM iap_outbox_leases')).rows[0]!.n)).toBe(0);
-    expect(Number((await db.query('SELECT count(*) AS n FROM effects')).rows[0]!.n)).toBe(300);
+    const count = async (sql: string): Promise<number> => Number(((await db.query(sql)).rows[0] as { n: string }).n);
+    expect(await count('SELECT count(*) AS n FROM iap_outbox_leases')).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM effects')).toBe(300);
     for (let k = 0; k < 5; k++) {
       const ns = applied.filter((a) => a.key === `k${k}`).map((a) => a.n);
       expect(ns).toEqual([...ns].sort((a, b) => a - b));
