@@ -1,6 +1,7 @@
 // Starts, stops and reports the real services @iap's integration tests use.
 //
-//   node scripts/services.mjs up       ensure PostgreSQL accepts connections, start Kafka if none answers
+//   node scripts/services.mjs up       ensure PostgreSQL accepts connections, start Kafka if none answers,
+//                                      install the wal2json plugin (apt) when missing
 //   node scripts/services.mjs down     stop the Kafka broker started by `up`
 //   node scripts/services.mjs status   print what is reachable
 //
@@ -65,6 +66,31 @@ async function ensureKafka() {
   return result.status === 0;
 }
 
+/**
+ * The live CDC capture needs the wal2json output plugin for the machine's PostgreSQL server (the
+ * private clusters of the tests use these binaries). Installed with apt when missing and we may.
+ */
+function ensureWal2json() {
+  let majors = [];
+  try {
+    majors = readdirSync('/usr/lib/postgresql').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return true; // no server binaries: the tests that need them skip (or fail under IAP_REQUIRE_SERVICES=1)
+  }
+  const major = majors.sort((a, b) => Number(b) - Number(a))[0];
+  if (major === undefined) return true;
+  const pkg = `postgresql-${major}-wal2json`;
+  if (spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }).status === 0) return true;
+  if (process.getuid?.() !== 0 || !hasCommand('apt-get')) {
+    log(`${pkg} is not installed and apt-get cannot be run here; the live wal2json capture is skipped`);
+    return false;
+  }
+  log(`installing ${pkg} (wal2json output plugin for the live CDC capture)`);
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', pkg], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }) : update;
+  return install.status === 0;
+}
+
 function redact(url) {
   try {
     const u = new URL(url);
@@ -78,7 +104,8 @@ function redact(url) {
 if (command === 'up') {
   const pg = await ensurePostgres();
   const kafka = await ensureKafka();
-  process.exit(pg && kafka ? 0 : 1);
+  const wal2json = ensureWal2json();
+  process.exit(pg && kafka && wal2json ? 0 : 1);
 } else if (command === 'down') {
   execFileSync('bash', [join(here, 'kafka.sh'), 'down'], { stdio: 'inherit' });
 } else if (command === 'status') {
