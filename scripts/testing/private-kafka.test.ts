@@ -2,7 +2,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { fetchKafkaMetadata } from './kafka-metadata-probe.js';
-import { freePort, type PrivateKafka, startPrivateKafka } from './private-kafka.js';
+import { freePort } from './free-port.js';
+import { type PrivateKafka, startPrivateKafka } from './private-kafka.js';
 
 const hasJava = await import('node:child_process').then(
   ({ spawnSync }) => spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0,

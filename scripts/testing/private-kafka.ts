@@ -17,7 +17,7 @@
  * whatever the metadata advertises:
  *
  * ```ts
- * const port = await freePort();
+ * const port = await freePort(); // from ./free-port.js
  * const proxy = await startFaultProxy({ upstream: { host: '127.0.0.1', port } });
  * const kafka = await startPrivateKafka({ port, advertisedPort: proxy.port });
  * // kafka.brokers → [proxy.address]; readiness is probed on `port` directly, never through the proxy
@@ -30,7 +30,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { freePort } from './free-port.js';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -84,19 +84,6 @@ export interface PrivateKafka {
   restart(): Promise<void>;
   /** Kills the broker if it runs and removes its folder. */
   destroy(): Promise<void>;
-}
-
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The Kafka version pinned in scripts/kafka/pom.xml. */

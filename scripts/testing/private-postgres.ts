@@ -19,10 +19,10 @@
  */
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
 
@@ -59,18 +59,6 @@ export function postgresBinDir(): string | undefined {
     .filter((name) => /^\d+$/.test(name) && existsSync(join(base, name, 'bin', 'initdb')))
     .sort((a, b) => Number(b) - Number(a));
   return majors[0] === undefined ? undefined : join(base, majors[0], 'bin');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function formatSetting(value: string | number | boolean): string {

@@ -22,7 +22,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../../../../../scripts/testing/fault-proxy.js';
-import { freePort, startPrivateKafka, type PrivateKafka } from '../../../../../scripts/testing/private-kafka.js';
+import { freePort } from '../../../../../scripts/testing/free-port.js';
+import { startPrivateKafka, type PrivateKafka } from '../../../../../scripts/testing/private-kafka.js';
 import { postgresBinDir, startPrivatePostgres, type PrivatePostgres } from '../../../../../scripts/testing/private-postgres.js';
 
 const soak = process.env.IAP_SOAK === '1';
