@@ -101,7 +101,7 @@ describe.skipIf(!available)(`fault soak (${TOTAL} events, ${KEYS} keys, ${RELAYS
     });
     const info: { name: string; killedByTest: boolean } = { name, killedByTest: false };
     children.set(child, info);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       if (/DEAD LETTER|Error:|Unhandled|uncaught/i.test(text)) process.stderr.write(text);
     });
