@@ -28,6 +28,19 @@ const result = spawnSync(
   { stdio: 'inherit', cwd: root },
 );
 
+// The harness's own tests (scripts/testing: fault proxy, PostgreSQL faults, private Kafka). Skipped when
+// the run is narrowed to some packages (`pnpm test --filter=...`).
+const HARNESS_REPORT = join(here, 'testing', REPORT);
+rmSync(HARNESS_REPORT, { force: true });
+const narrowed = process.argv.slice(2).some((arg) => arg.startsWith('--filter') || arg.startsWith('-F'));
+const harness = narrowed
+  ? { status: 0 }
+  : spawnSync(
+      'pnpm',
+      ['exec', 'vitest', 'run', '--config', 'scripts/testing/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${HARNESS_REPORT}`],
+      { stdio: 'inherit', cwd: root },
+    );
+
 if (startedKafka && process.env.IAP_KEEP_SERVICES !== '1') {
   spawnSync('bash', [join(here, 'kafka.sh'), 'down'], { stdio: 'inherit' });
 }
@@ -36,10 +49,11 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
-for (const name of packages) {
-  const file = join(packagesDir, name, REPORT);
+const reports = packages.map((name) => ({ label: `@iap/${name}`, file: join(packagesDir, name, REPORT) }));
+if (!narrowed) reports.push({ label: 'scripts/testing (harness)', file: HARNESS_REPORT });
+for (const { label, file } of reports) {
   if (!existsSync(file)) {
-    rows.push(`  @iap/${name}: no report (did its tests run?)`);
+    rows.push(`  ${label}: no report (did its tests run?)`);
     continue;
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
@@ -49,10 +63,10 @@ for (const name of packages) {
   passed += p;
   failed += f;
   skipped += s;
-  rows.push(`  @iap/${name}: ${p} passed, ${f} failed, ${s} skipped`);
+  rows.push(`  ${label}: ${p} passed, ${f} failed, ${s} skipped`);
 }
 console.log(`\nTest summary by package:\n${rows.join('\n')}`);
-const status = result.status ?? 1;
+const status = (result.status ?? 1) || (harness.status ?? 1);
 if (status !== 0 && failed === 0) failed = 1; // a failure outside the reports (build, crash) still counts
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(status);
