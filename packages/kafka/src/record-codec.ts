@@ -101,6 +101,7 @@ export function encodeKafkaRecord(envelope: Envelope, options: EncodeKafkaRecord
     if (envelope.subject !== undefined) headers.ce_subject = envelope.subject;
     if (envelope.correlationId !== undefined) headers.ce_correlationid = envelope.correlationId;
     if (envelope.causationId !== undefined) headers.ce_causationid = envelope.causationId;
+    if (envelope.dataSchemaUri !== undefined) headers.ce_dataschema = envelope.dataSchemaUri;
     const extensions = envelope.extensions;
     // binary mode: every attribute is a header string; booleans and integers in their canonical form
     for (const name in extensions) headers[`ce_${name}`] = String(extensions[name]);
@@ -275,6 +276,7 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
   let correlationId: string | undefined;
   let causationId: string | undefined;
   let partitionKey: string | undefined;
+  let dataSchemaUri: string | undefined;
   let ceContentType: string | undefined;
   let ceTraceparent: string | undefined;
   let ceTracestate: string | undefined;
@@ -322,6 +324,9 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
         break;
       case 'ce_partitionkey':
         partitionKey = text;
+        break;
+      case 'ce_dataschema':
+        dataSchemaUri = text;
         break;
       case 'ce_datacontenttype':
         ceContentType = text;
@@ -385,6 +390,7 @@ function decodeBinary(record: DecodableRecord, contentType: string | undefined, 
   if (correlationId !== undefined) envelope.correlationId = correlationId;
   if (causationId !== undefined) envelope.causationId = causationId;
   if (partitionKey !== undefined) envelope.partitionKey = partitionKey;
+  if (dataSchemaUri !== undefined) envelope.dataSchemaUri = dataSchemaUri;
   if (traceparent !== undefined) envelope.traceparent = traceparent;
   if (tracestate !== undefined) envelope.tracestate = tracestate;
 
@@ -405,6 +411,7 @@ const HEADER_OF_FIELD: Readonly<Record<string, string>> = {
   correlationId: CloudEventsHeaders.CORRELATION_ID,
   causationId: 'ce_causationid',
   partitionKey: 'key',
+  dataSchemaUri: 'ce_dataschema',
   dataContentType: CloudEventsHeaders.CONTENT_TYPE,
   traceparent: CloudEventsHeaders.TRACEPARENT,
   tracestate: CloudEventsHeaders.TRACESTATE,
