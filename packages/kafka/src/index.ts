@@ -41,7 +41,8 @@ export type {
 
 // publisher
 export { createKafkaPublisher } from './kafka-publisher.js';
-export type { KafkaPublisher, KafkaPublisherOptions } from './kafka-publisher.js';
+export type { KafkaPublisher } from './kafka-publisher.js';
+export type { KafkaPublisherOptions } from './kafka-publisher-options.js';
 
 // consumer runner
 export { createConsumer } from './consumer-runner.js';
