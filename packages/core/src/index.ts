@@ -19,6 +19,9 @@ export { sleep, abortedError } from './sleep.js';
 export type { SleepOptions } from './sleep.js';
 export { holdProcessOpen } from './keep-alive.js';
 
+// options
+export { rejectUnknownOptions, closestName } from './unknown-options.js';
+
 // logging
 export { noopLogger } from './logger.js';
 export type { Logger, LogFn } from './logger.js';
@@ -47,7 +50,7 @@ export { isJsonContentType } from './json-content-type.js';
 // retry maths
 export { seededRandom } from './random-source.js';
 export type { RandomSource } from './random-source.js';
-export { createRetryPolicy, computeRetryDelay, baseRetryDelay } from './retry-policy.js';
+export { createRetryPolicy, computeRetryDelay, baseRetryDelay, RETRY_POLICY_OPTION_NAMES } from './retry-policy.js';
 export type { RetryPolicy, RetryPolicyOptions, RetryDelayInput, RetryDecision, Backoff, Jitter } from './retry-policy.js';
 
 // delivery lifecycle

@@ -40,6 +40,14 @@ export interface RetryPolicyOptions {
   jitter?: Jitter;
 }
 
+const RETRY_POLICY_OPTION_KEYS: Record<keyof RetryPolicyOptions, true> = { maxAttempts: true, backoff: true, maxDelayMs: true, maxElapsedMs: true, jitter: true };
+
+/**
+ * The names of {@link RetryPolicyOptions}, for components that take retry options to reject a
+ * misspelled one (see `rejectUnknownOptions`).
+ */
+export const RETRY_POLICY_OPTION_NAMES: readonly (keyof RetryPolicyOptions)[] = Object.freeze(Object.keys(RETRY_POLICY_OPTION_KEYS) as (keyof RetryPolicyOptions)[]);
+
 /** A validated, fully resolved retry policy. Plain data: safe to share, serialise and log. */
 export interface RetryPolicy {
   readonly maxAttempts: number;

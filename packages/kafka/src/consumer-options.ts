@@ -5,6 +5,8 @@ import {
   isStandardSchema,
   noopLogger,
   noopTelemetry,
+  rejectUnknownOptions,
+  RETRY_POLICY_OPTION_NAMES,
   systemClock,
   type Clock,
   type Envelope,
@@ -294,6 +296,40 @@ export function defaultIsRetryable(error: unknown): boolean {
   return true;
 }
 
+const CONSUMER_OPTION_KEYS: Record<keyof ConsumerOptions, true> = {
+  transport: true,
+  groupId: true,
+  topics: true,
+  handler: true,
+  schemas: true,
+  decode: true,
+  idempotencyStore: true,
+  idempotencyKey: true,
+  idempotencyLeaseMs: true,
+  idempotencyTtlMs: true,
+  retry: true,
+  isRetryable: true,
+  onRetriesExhausted: true,
+  deadLetterTopic: true,
+  retryTopic: true,
+  keyConcurrency: true,
+  partitionsConsumedConcurrently: true,
+  fromBeginning: true,
+  shutdownSignals: true,
+  keepProcessAlive: true,
+  sessionTimeoutMs: true,
+  heartbeatIntervalMs: true,
+  maxWaitTimeMs: true,
+  maxBytesPerPartition: true,
+  deadLetterTimeoutMs: true,
+  partitioner: true,
+  clock: true,
+  random: true,
+  logger: true,
+  telemetry: true,
+};
+const CONSUMER_OPTION_NAMES = Object.keys(CONSUMER_OPTION_KEYS);
+
 function invalid(message: string): IapError {
   return new IapError(ErrorCode.INVALID_OPTIONS, `createConsumer: ${message}`);
 }
@@ -311,6 +347,11 @@ function optionalFunction<T>(name: string, value: T | undefined): T | undefined 
 /** Validates consumer options and resolves every default. @throws IapError `INVALID_OPTIONS`. */
 export function resolveConsumerOptions<S extends SchemaMap | undefined>(options: ConsumerOptions<S>): ResolvedConsumerOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options are required');
+  rejectUnknownOptions(options, CONSUMER_OPTION_NAMES, 'createConsumer');
+  if (options.retry !== undefined) {
+    if (typeof options.retry !== 'object' || options.retry === null) throw invalid('retry must be an object of retry policy options');
+    rejectUnknownOptions(options.retry, RETRY_POLICY_OPTION_NAMES, 'createConsumer: retry');
+  }
   if (typeof options.transport?.createConsumer !== 'function') throw invalid('transport is required (e.g. createKafkaJsTransport({ kafka }) from @iap/kafka/kafkajs)');
   if (typeof options.groupId !== 'string' || options.groupId === '') throw invalid('groupId must be a non-empty string');
   const topics: unknown = options.topics;

@@ -1,4 +1,4 @@
-import { ErrorCode, IapError } from '@iap/core';
+import { ErrorCode, IapError, rejectUnknownOptions } from '@iap/core';
 import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka, Message, Producer, ProducerConfig } from 'kafkajs';
 import type {
   ConsumerBatch,
@@ -102,12 +102,39 @@ async function wrap<T>(operation: string, promise: () => Promise<T>): Promise<T>
  * ```
  */
 export function createKafkaJsTransport(options: KafkaJsTransportOptions): KafkaTransport {
+  checkTransportOptions(options);
   const { kafka } = options;
   return {
     createProducer: (producerOptions) => kafkaJsProducer(kafka.producer(producerConfig(options, producerOptions))),
     createConsumer: (consumerOptions) => kafkaJsConsumer(kafka.consumer(consumerConfig(options, consumerOptions))),
     createAdmin: () => kafkaJsAdmin(kafka.admin()),
   };
+}
+
+const TRANSPORT_OPTION_NAMES: readonly (keyof KafkaJsTransportOptions)[] = ['kafka', 'producerConfig', 'consumerConfig'];
+
+function looksLikeKafka(value: unknown): boolean {
+  const candidate = value as Partial<Record<'producer' | 'consumer' | 'admin', unknown>> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.producer === 'function' && typeof candidate.consumer === 'function' && typeof candidate.admin === 'function';
+}
+
+/** The common mistakes, each with what to write instead. */
+function checkTransportOptions(options: KafkaJsTransportOptions): void {
+  const fail = (message: string): never => {
+    throw new IapError(ErrorCode.INVALID_OPTIONS, `createKafkaJsTransport: ${message}`);
+  };
+  if (typeof options !== 'object' || options === null) fail('options are required: createKafkaJsTransport({ kafka: new Kafka({ clientId, brokers }) })');
+  if (looksLikeKafka(options)) fail('pass the Kafka instance as the kafka option: createKafkaJsTransport({ kafka }), not createKafkaJsTransport(kafka)');
+  const kafka: unknown = options.kafka;
+  if (!looksLikeKafka(kafka)) {
+    const isConfig = typeof kafka === 'object' && kafka !== null && ('brokers' in kafka || 'clientId' in kafka);
+    fail(
+      isConfig
+        ? 'kafka must be a kafkajs Kafka instance, not its configuration: write { kafka: new Kafka({ clientId, brokers }) } (import { Kafka } from "kafkajs")'
+        : 'kafka must be a kafkajs Kafka instance: { kafka: new Kafka({ clientId, brokers }) } (import { Kafka } from "kafkajs")',
+    );
+  }
+  rejectUnknownOptions(options, TRANSPORT_OPTION_NAMES, 'createKafkaJsTransport');
 }
 
 function producerConfig(options: KafkaJsTransportOptions, producerOptions: TransportProducerOptions): ProducerConfig {

@@ -6,6 +6,8 @@ import {
   IapError,
   createRetryPolicy,
   noopLogger,
+  rejectUnknownOptions,
+  RETRY_POLICY_OPTION_NAMES,
   noopTelemetry,
   systemClock,
   type Clock,
@@ -124,6 +126,30 @@ export interface ResolvedRelayOptions {
   readonly keepProcessAlive: boolean;
 }
 
+const RELAY_OPTION_KEYS: Record<keyof RelayOptions, true> = {
+  database: true,
+  outbox: true,
+  publisher: true,
+  batchSize: true,
+  maxBatchesInFlight: true,
+  leaseMs: true,
+  publishTimeoutMs: true,
+  retry: true,
+  crashLoopThreshold: true,
+  relayId: true,
+  listen: true,
+  keepProcessAlive: true,
+  minPollIntervalMs: true,
+  maxPollIntervalMs: true,
+  metricsIntervalMs: true,
+  cleanupIntervalMs: true,
+  clock: true,
+  random: true,
+  telemetry: true,
+  logger: true,
+};
+const RELAY_OPTION_NAMES = Object.keys(RELAY_OPTION_KEYS);
+
 function invalid(message: string): IapError {
   return new IapError(ErrorCode.INVALID_OPTIONS, `invalid relay options: ${message}`);
 }
@@ -143,6 +169,7 @@ const DEFAULT_RETRY: RetryPolicyOptions = { maxAttempts: Number.MAX_SAFE_INTEGER
 /** Validates options and applies defaults. @throws IapError `INVALID_OPTIONS` naming the bad option. */
 export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+  rejectUnknownOptions(options, RELAY_OPTION_NAMES, 'invalid relay options');
   const { database, publisher } = options;
   if (typeof database !== 'object' || database === null || typeof database.query !== 'function' || typeof database.transaction !== 'function') {
     throw invalid('database must be a MessagingDatabase (createPostgresDatabase or createPgliteDatabase)');
@@ -185,6 +212,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
 
 function mergeRetry(retry: RetryPolicyOptions): RetryPolicyOptions {
   if (typeof retry !== 'object' || retry === null) throw invalid('retry must be an object of retry policy options');
+  rejectUnknownOptions(retry, RETRY_POLICY_OPTION_NAMES, 'invalid relay options: retry');
   return { ...DEFAULT_RETRY, ...retry };
 }
 
