@@ -51,6 +51,7 @@ export { isJsonContentType } from './json-content-type.js';
 export { seededRandom } from './random-source.js';
 export type { RandomSource } from './random-source.js';
 export { createRetryPolicy, computeRetryDelay, baseRetryDelay, RETRY_POLICY_OPTION_NAMES } from './retry-policy.js';
+export { isRetryableError } from './retryable-error.js';
 export type { RetryPolicy, RetryPolicyOptions, RetryDelayInput, RetryDecision, Backoff, Jitter } from './retry-policy.js';
 
 // delivery lifecycle

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   IapError,
   createRetryPolicy,
+  isRetryableError,
   isStandardSchema,
   noopLogger,
   noopTelemetry,
@@ -280,21 +281,16 @@ export interface ResolvedConsumerOptions {
   readonly telemetry: Telemetry;
 }
 
-const NOT_RETRYABLE_ERRORS = new Set(['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError']);
-
 /**
- * The default `isRetryable`.
+ * The default `isRetryable`: core's `isRetryableError` (an IapError decides itself; programming
+ * errors and aborts are not retried; anything else is).
  *
  * @example
  * ```ts
  * createConsumer({ ...options, isRetryable: (error) => !(error instanceof PaymentDeclined) && defaultIsRetryable(error) });
  * ```
  */
-export function defaultIsRetryable(error: unknown): boolean {
-  if (IapError.isInstance(error)) return error.retryable;
-  if (error instanceof Error) return !NOT_RETRYABLE_ERRORS.has(error.name);
-  return true;
-}
+export const defaultIsRetryable: (error: unknown) => boolean = isRetryableError;
 
 const CONSUMER_OPTION_KEYS: Record<keyof ConsumerOptions, true> = {
   transport: true,

@@ -1,10 +1,8 @@
 import {
-  ErrorCode,
-  IapError,
   abortedError,
   computeRetryDelay,
   createRetryPolicy,
-  hasErrorCode,
+  isRetryableError,
   readRetryAfterMs,
   sleep,
   systemClock,
@@ -38,7 +36,7 @@ export interface RetryOptions extends RetryPolicyOptions {
   /**
    * Whether an error is worth retrying (`attempt` = attempts made so far). A `NonRetriableError`
    * is never retried, whatever this says.
-   * @defaultValue retry every error except `NonRetriableError`, `ABORTED` errors and `IapError`s with `retryable: false`
+   * @defaultValue core's `isRetryableError`: retry every error except `NonRetriableError`, aborts, programming errors (`TypeError`, `RangeError`, `SyntaxError`, `ReferenceError`) and `IapError`s with `retryable: false`
    */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** Whether a returned value should be retried (an HTTP 503 response). @defaultValue never */
@@ -97,11 +95,7 @@ export interface Retry extends Policy, TypedEventSource<RetryEvents> {
 const COMPONENT = 'retry';
 
 /** The default retry predicate (see {@link RetryOptions.shouldRetry}). */
-function defaultShouldRetry(error: unknown): boolean {
-  if (hasErrorCode(error, ErrorCode.ABORTED)) return false;
-  if (IapError.isInstance(error)) return error.retryable;
-  return true;
-}
+const defaultShouldRetry = isRetryableError;
 
 class RetryImpl implements Retry {
   readonly policy: RetryPolicy;
