@@ -18,7 +18,8 @@ export interface IapErrorOptions {
 }
 
 /**
- * The base error of every @iap package. Carries a `code` from {@link ErrorCode}, whether the failure is
+ * The base error of every @iap package. Carries a `code` (core's generic codes are in
+ * {@link ErrorCode}; each package exports its own code map and typed subclasses), whether the failure is
  * `retryable`, the `cause`, and an optional `retryAfterMs` hint. Messages never contain secrets or
  * payload values.
  *
@@ -30,9 +31,9 @@ export interface IapErrorOptions {
  * throw new IapError(ErrorCode.INVALID_OPTIONS, 'maxAttempts must be a positive integer (got a negative number)');
  * ```
  */
-export class IapError extends Error {
-  /** Machine-readable code, one of {@link ErrorCode}. */
-  readonly code: ErrorCode;
+export class IapError<Code extends string = string> extends Error {
+  /** Machine-readable code: one of core's {@link ErrorCode} or of the throwing package's code map. */
+  readonly code: Code;
   /** Whether the same operation may succeed if retried. */
   readonly retryable: boolean;
   /** When the failure says how long to wait before retrying, in milliseconds. */
@@ -40,7 +41,7 @@ export class IapError extends Error {
   /** Value-free structured details (paths, names, offsets). */
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: IapErrorOptions = {}) {
+  constructor(code: NoInfer<Code>, message: string, options: IapErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'IapError';
     this.code = code;
@@ -85,7 +86,7 @@ export class IapError extends Error {
  * try { await call(); } catch (err) { const e = toIapError(err); log.warn({ code: e.code }, e.message); }
  * ```
  */
-export function toIapError(value: unknown, fallbackCode: ErrorCode = ErrorCode.UNKNOWN): IapError {
+export function toIapError(value: unknown, fallbackCode: string = ErrorCode.UNKNOWN): IapError {
   if (IapError.isInstance(value)) return value;
   if (value instanceof Error) {
     const retryAfterMs = readRetryAfterMs(value);
@@ -108,7 +109,7 @@ export function readRetryAfterMs(error: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-/** True when `error` is an {@link IapError} with the given code. */
-export function hasErrorCode(error: unknown, code: ErrorCode): error is IapError {
+/** True when `error` is an {@link IapError} with the given code (core's or a package's). */
+export function hasErrorCode(error: unknown, code: string): error is IapError {
   return IapError.isInstance(error) && error.code === code;
 }

@@ -31,7 +31,8 @@ describe('relay options: common mistakes', () => {
   });
 
   it('still accepts every documented option and undefined values', () => {
-    const resolved = resolveRelayOptions({ ...base(), batchSize: 500, retry: { maxAttempts: 8 }, relayId: undefined });
+    // an option spread as undefined (exactOptionalPropertyTypes off in most user projects) is accepted
+    const resolved = resolveRelayOptions({ ...base(), batchSize: 500, retry: { maxAttempts: 8 }, relayId: undefined } as unknown as RelayOptions);
     expect(resolved.batchSize).toBe(500);
     expect(resolved.retry.maxAttempts).toBe(8);
     // merged over the defaults: the documented delays stay
