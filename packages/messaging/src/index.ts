@@ -19,8 +19,8 @@ export type { Outbox, OutboxOptions, ListDeadLettersOptions } from './outbox.js'
 export type { OutboxMessage, DeadLetter, OutboxStats } from './outbox-message.js';
 
 // relay
-export { createRelay } from './relay.js';
-export type { Relay, RelayStopOptions } from './relay.js';
+export { createRelay } from './relay/create-relay.js';
+export type { Relay, RelayStopOptions } from './relay/relay.js';
 export type { RelayOptions } from './relay-options.js';
 export type { RelayBatchResult, RelayEvents, RelayMessageRef } from './relay-events.js';
 

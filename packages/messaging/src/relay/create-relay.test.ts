@@ -1,11 +1,11 @@
 import { ErrorCode, ManualClock, computeRetryDelay } from '@iap/core';
 import { describe, expect, it } from 'vitest';
-import { RecordingExecutor } from './__fixtures__/recording-executor.js';
-import type { MessagingDatabase } from './executor.js';
-import { createInProcessTransport } from './in-process-transport.js';
-import { createOutbox } from './outbox.js';
-import { createRelay } from './relay.js';
-import { resolveRelayOptions, type RelayOptions } from './relay-options.js';
+import { RecordingExecutor } from '../__fixtures__/recording-executor.js';
+import type { MessagingDatabase } from '../executor.js';
+import { createInProcessTransport } from '../in-process-transport.js';
+import { createOutbox } from '../outbox.js';
+import { createRelay } from './create-relay.js';
+import { resolveRelayOptions, type RelayOptions } from '../relay-options.js';
 
 function fakeDatabase(): MessagingDatabase {
   const executor = new RecordingExecutor();

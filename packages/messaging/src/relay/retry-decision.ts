@@ -1,0 +1,30 @@
+/**
+ * What a failed publish means for one message: retried after a delay (its key waits) or
+ * dead-lettered, by the relay's retry policy.
+ */
+import { computeRetryDelay, type IapError } from '@iap/core';
+import type { Claimed } from '../internal/claimed-row.js';
+import type { Outcome } from './relay-batch.js';
+import type { RelayContext } from './relay-context.js';
+
+const MAX_ERROR_TEXT = 2000;
+
+/** An error as the text stored in the row's `last_error` (code and message, bounded). */
+export function errorText(error: IapError): string {
+  const text = `${error.code}: ${error.message}`;
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT - 1)}…` : text;
+}
+
+/** A message dead-lettered at once (undecodable, crash loop), its reason the error's text. */
+export function deadOutcome(claimed: Claimed, error: IapError): Outcome {
+  return { claimed, failure: { error, dead: true, delayMs: 0, reason: errorText(error) } };
+}
+
+/** Decides a failed attempt of one message: a non-retryable failure dead-letters it; otherwise the retry policy decides. */
+export function decideFailure(ctx: RelayContext, claimed: Claimed, error: IapError, retryable: boolean): Outcome {
+  const attempt = claimed.ref.attempt;
+  if (!retryable) return { claimed, failure: { error, dead: true, delayMs: 0, reason: `non-retryable failure after ${attempt} attempt(s): ${errorText(error)}` } };
+  const decision = computeRetryDelay(ctx.options.retry, { attempt, retryAfterMs: error.retryAfterMs, random: ctx.options.random });
+  if (!decision.retry) return { claimed, failure: { error, dead: true, delayMs: 0, reason: `gave up after ${attempt} attempt(s) (${decision.reason}): ${errorText(error)}` } };
+  return { claimed, failure: { error, dead: false, delayMs: decision.delayMs, reason: errorText(error) } };
+}
