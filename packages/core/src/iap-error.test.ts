@@ -65,3 +65,32 @@ describe('ValidationError', () => {
     expect(formatIssuePath([0])).toBe('[0]');
   });
 });
+
+describe('IapError subclasses and their brands', () => {
+  class OrderRejectedError extends IapError<'ORDER_REJECTED'> {
+    static override readonly errorBrand = 'iap.test.OrderRejectedError';
+    constructor(readonly orderId: string) {
+      super('ORDER_REJECTED', `order ${orderId} rejected`);
+    }
+  }
+  class OtherError extends IapError {
+    static override readonly errorBrand = 'iap.test.OtherError';
+  }
+
+  it('isInstance of a subclass is true for its instances only, and IapError.isInstance for all', () => {
+    const rejected = new OrderRejectedError('ORD-1');
+    const other = new OtherError(ErrorCode.UNKNOWN, 'other');
+    expect(OrderRejectedError.isInstance(rejected)).toBe(true);
+    expect(OrderRejectedError.isInstance(other)).toBe(false);
+    expect(OrderRejectedError.isInstance(new IapError('ORDER_REJECTED', 'same code, base class'))).toBe(false);
+    expect(IapError.isInstance(rejected) && IapError.isInstance(other)).toBe(true);
+  });
+
+  it('recognises an instance from another copy of the package by its brand, without instanceof', () => {
+    const foreign = Object.create(null) as Record<symbol, unknown>;
+    Object.defineProperty(foreign, Symbol.for('iap.error'), { value: true });
+    Object.defineProperty(foreign, Symbol.for('iap.test.OrderRejectedError'), { value: true });
+    expect(OrderRejectedError.isInstance(foreign)).toBe(true);
+    expect(OtherError.isInstance(foreign)).toBe(false);
+  });
+});

@@ -2,6 +2,11 @@ import { ErrorCode } from './error-codes.js';
 
 const IAP_ERROR_BRAND = Symbol.for('iap.error');
 
+/** The static side every IapError class has: its brand, read by `isInstance`. */
+interface BrandedErrorClass {
+  readonly errorBrand: string;
+}
+
 /** Options accepted by the {@link IapError} constructor. */
 export interface IapErrorOptions {
   /** The underlying error, kept as `cause`. */
@@ -48,19 +53,32 @@ export class IapError<Code extends string = string> extends Error {
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.details = options.details ?? {};
+    // the base brand, and one per class of the chain that declares its own `errorBrand`, so
+    // `Subclass.isInstance` works across duplicated installs and the ESM and CJS builds
     Object.defineProperty(this, IAP_ERROR_BRAND, { value: true, enumerable: false });
+    for (let type: unknown = new.target; typeof type === 'function' && type !== IapError; type = Object.getPrototypeOf(type)) {
+      if (Object.hasOwn(type, 'errorBrand')) Object.defineProperty(this, Symbol.for((type as unknown as BrandedErrorClass).errorBrand), { value: true, enumerable: false });
+    }
   }
 
   /**
-   * True when `value` is an IapError from any copy of @iap/core (ESM or CJS, any version).
+   * The brand `isInstance` checks. Every subclass declares its own, unique across @iap, e.g.
+   * `static override readonly errorBrand = 'iap.kafka.MessageDecodeError'`.
+   */
+  static readonly errorBrand: string = 'iap.error';
+
+  /**
+   * True when `value` is an instance of this class (IapError or the subclass it is called on) from
+   * any copy of @iap (ESM or CJS, any version): it checks the class's `errorBrand`, not the
+   * prototype chain.
    *
    * @example
    * ```ts
    * if (IapError.isInstance(err)) console.log(err.code);
    * ```
    */
-  static isInstance(value: unknown): value is IapError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[IAP_ERROR_BRAND] === true;
+  static isInstance<T extends IapError>(this: BrandedErrorClass & (abstract new (...args: never[]) => T), value: unknown): value is T {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[this.errorBrand === 'iap.error' ? IAP_ERROR_BRAND : Symbol.for(this.errorBrand)] === true;
   }
 
   /** A JSON-safe view of the error for logs: name, code, message, retryable, details. */
