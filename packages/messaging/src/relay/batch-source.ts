@@ -170,6 +170,7 @@ export class BatchSource {
     const { acked, batches } = readClaimAnswer(rows);
     for (const batch of acks) {
       observePublished(ctx, batch.outcomes, started);
+      ctx.retryDelays.forgetFinished(batch.outcomes);
       completeBatch(ctx, batch, { published: batch.claimed, retried: 0, dead: 0, lost: batch.claimed - (acked.get(batch.leaseToken) ?? 0), released: 0 });
     }
     // batches in id order: the oldest messages are published first

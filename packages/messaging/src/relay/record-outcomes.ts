@@ -37,7 +37,10 @@ async function recordFailures(ctx: RelayContext, failed: readonly Outcome[], lea
       if (failure.dead) {
         ctx.events.emit('deadLettered', { ...f.claimed.ref, reason: failure.reason });
         telemetry.histogram?.('iap.outbox.relay.attempts', f.claimed.ref.attempt, { relay: relayId, outcome: 'dead_lettered' });
-      } else ctx.events.emit('retry', { ...f.claimed.ref, error: failure.error, retryInMs: failure.delayMs });
+      } else {
+        ctx.retryDelays.remember(f.claimed.ref.id, failure.delayMs);
+        ctx.events.emit('retry', { ...f.claimed.ref, error: failure.error, retryInMs: failure.delayMs });
+      }
     }
   }
   return failed.length - recorded;
@@ -64,6 +67,7 @@ export async function recordOutcomes(ctx: RelayContext, outcomes: readonly Outco
     observePublished(ctx, outcomes, now);
   }
   if (failed.length > 0) lost += await recordFailures(ctx, failed, leaseToken, now);
+  ctx.retryDelays.forgetFinished(outcomes);
   let releasedCount = 0;
   if (released.length > 0) releasedCount = await ctx.exec('releasing claimed messages', ctx.sql.release, [idArrayLiteral(released), leaseToken]);
   if (!whole) await ctx.exec('ending a lease', ctx.sql.endLease, [leaseToken]);

@@ -1,6 +1,6 @@
 /**
  * What every part of one relay shares: its resolved options, its events, its fixed statements, its
- * counters. Made once by `createRelay` and passed to each part.
+ * counters and the retry delays it scheduled. Made once by `createRelay` and passed to each part.
  */
 import { ErrorCode, TypedEmitter, toIapError } from '@iap/core';
 import type { SqlQueryResult } from '../executor.js';
@@ -9,6 +9,10 @@ import type { OutboxSql } from '../internal/outbox-sql.js';
 import { readCount } from '../internal/rows.js';
 import type { RelayEvents } from '../relay-events.js';
 import type { ResolvedRelayOptions } from '../relay-options.js';
+import { RetryDelayMemory } from './retry-delay-memory.js';
+
+/** Most messages whose last retry delay a relay remembers (only for `decorrelated` jitter). */
+const REMEMBERED_DELAYS = 10_000;
 
 /** The shared dependencies of a relay's parts. */
 export interface RelayContext {
@@ -16,6 +20,8 @@ export interface RelayContext {
   /** The statements of the relay's outbox. */
   readonly sql: OutboxSql;
   readonly events: TypedEmitter<RelayEvents>;
+  /** Last retry delays, read by the retry decision, written when a retry is recorded. */
+  readonly retryDelays: RetryDelayMemory;
   /** Runs one of the relay's fixed statements: prepared once per connection where the database can. */
   run(text: string, params: unknown[]): Promise<SqlQueryResult>;
   /**
@@ -41,6 +47,7 @@ export function createRelayContext(o: ResolvedRelayOptions): RelayContext {
     options: o,
     sql: o.outbox.sql,
     events,
+    retryDelays: new RetryDelayMemory(o.retry.jitter === 'decorrelated' ? REMEMBERED_DELAYS : 0),
     run,
     async exec(what, text, params) {
       try {
