@@ -45,4 +45,6 @@ export type { Normalizer } from './normalizers.js';
 export { SYNCED_EMPTY_KEY } from './synced-empty-key.js';
 
 // errors
-export { isSyncDefinitionError, isSyncPlanError } from './sync-errors.js';
+export { SyncDefinitionError, SyncPlanError, isSyncDefinitionError, isSyncPlanError } from './sync-errors.js';
+export type { SyncErrorPlace, SyncErrorDetails } from './sync-errors.js';
+export { SyncErrorCode } from './sync-error-codes.js';

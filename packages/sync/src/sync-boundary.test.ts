@@ -1,8 +1,9 @@
-import { ErrorCode, IapError } from '@iap/core';
+import { IapError } from '@iap/core';
 import { describe, expect, it } from 'vitest';
 import { defineSyncBoundary } from './sync-boundary.js';
 import type { SyncBoundaryDefinition } from './sync-boundary-definition.js';
-import { isSyncDefinitionError, isSyncPlanError } from './sync-errors.js';
+import { SyncErrorCode } from './sync-error-codes.js';
+import { SyncDefinitionError, SyncPlanError, isSyncDefinitionError, isSyncPlanError } from './sync-errors.js';
 
 type System = 'crm' | 'erp';
 
@@ -44,7 +45,7 @@ describe('defineSyncBoundary validation', () => {
 
   it('rejects a field that is both excluded and owned, naming the field', () => {
     const error = definitionError(() => defineSyncBoundary(withChanges({ excluded: ['email'] })));
-    expect(error.code).toBe(ErrorCode.SYNC_DEFINITION);
+    expect(error.code).toBe(SyncErrorCode.SYNC_DEFINITION);
     expect(error.message).toContain("field 'email' is both excluded and owned");
     expect(error.details).toMatchObject({ recordType: 'customer', field: 'email' });
   });
@@ -220,10 +221,13 @@ describe('SyncBoundary queries', () => {
     expect(boundary.fieldNameIn('erp', 'password_hash')).toBeUndefined();
   });
 
-  it('uses the code, not instanceof, in its guards', () => {
-    const foreign = Object.assign(new Error('x'), { code: ErrorCode.SYNC_DEFINITION });
+  it('uses the class brand, not instanceof or the code alone, in its guards', () => {
+    const foreign = Object.assign(new Error('x'), { code: SyncErrorCode.SYNC_DEFINITION });
     expect(isSyncDefinitionError(foreign)).toBe(false);
-    expect(isSyncDefinitionError(new IapError(ErrorCode.SYNC_DEFINITION, 'x'))).toBe(true);
-    expect(isSyncPlanError(new IapError(ErrorCode.SYNC_DEFINITION, 'x'))).toBe(false);
+    expect(isSyncDefinitionError(new IapError(SyncErrorCode.SYNC_DEFINITION, 'x'))).toBe(false);
+    const error = new SyncDefinitionError('x', { recordType: 'customer', field: 'email' });
+    expect(isSyncDefinitionError(error) && SyncDefinitionError.isInstance(error) && IapError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'SYNC_DEFINITION', recordType: 'customer', field: 'email', details: { recordType: 'customer', field: 'email' } });
+    expect(isSyncPlanError(error) || SyncPlanError.isInstance(error)).toBe(false);
   });
 });

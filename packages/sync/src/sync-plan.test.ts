@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { emailAddress } from './normalizers.js';
 import { defineSyncBoundary } from './sync-boundary.js';
 import type { SyncBoundaryDefinition, SyncFieldDefinition, SyncRecord } from './sync-boundary-definition.js';
+import { SyncErrorCode } from './sync-error-codes.js';
 import { isSyncPlanError } from './sync-errors.js';
 import type { SyncPlan } from './sync-plan.js';
 
@@ -234,7 +235,7 @@ describe('plan: conflicts', () => {
 
     it('needs the modification times of the conflicting systems', () => {
       const error = planError(() => boundary.plan({ base, records: conflicting, modifiedAt: { crm: 1 } }));
-      expect(error.code).toBe(ErrorCode.SYNC_PLAN);
+      expect(error.code).toBe(SyncErrorCode.SYNC_PLAN);
       expect(error.message).toContain("field 'x' uses last-writer-wins");
       expect(error.message).toContain('modifiedAt.erp is missing');
       expect(error.details).toMatchObject({ field: 'x', system: 'erp' });

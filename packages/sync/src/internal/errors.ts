@@ -1,23 +1,13 @@
-import { ErrorCode, IapError } from '@iap/core';
+import { SyncDefinitionError, SyncPlanError, type SyncErrorDetails } from '../sync-errors.js';
 
-/** Value-free details attached to sync errors. */
-export type SyncErrorDetails = Readonly<Record<string, string | number | boolean | undefined>>;
+export type { SyncErrorDetails } from '../sync-errors.js';
 
 /** A `SYNC_DEFINITION` error; `details` names the record type and the field or system. */
-export function definitionError(message: string, details: SyncErrorDetails): IapError {
-  return new IapError(ErrorCode.SYNC_DEFINITION, message, { details: withoutUndefined(details) });
+export function definitionError(message: string, details: SyncErrorDetails): SyncDefinitionError {
+  return new SyncDefinitionError(message, details);
 }
 
 /** A `SYNC_PLAN` error; `details` names the record type and the field or system, never a value. */
-export function planError(message: string, details: SyncErrorDetails, cause?: unknown): IapError {
-  return new IapError(ErrorCode.SYNC_PLAN, message, {
-    details: withoutUndefined(details),
-    ...(cause === undefined ? {} : { cause }),
-  });
-}
-
-function withoutUndefined(details: SyncErrorDetails): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(details)) if (value !== undefined) out[key] = value;
-  return out;
+export function planError(message: string, details: SyncErrorDetails, cause?: unknown): SyncPlanError {
+  return new SyncPlanError(message, details, cause);
 }
