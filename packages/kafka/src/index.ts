@@ -45,8 +45,8 @@ export type { KafkaPublisher } from './kafka-publisher.js';
 export type { KafkaPublisherOptions } from './kafka-publisher-options.js';
 
 // consumer runner
-export { createConsumer } from './consumer-runner.js';
-export type { KafkaConsumer } from './consumer-runner.js';
+export { createConsumer } from './consumer/create-consumer.js';
+export type { KafkaConsumer } from './consumer/create-consumer.js';
 export { defaultIsRetryable } from './consumer-options.js';
 export type { ConsumedEvent, ConsumedRecord, ConsumerOptions, MessageContext, MessageHandler, RetriesExhaustedPolicy, SchemaMap } from './consumer-options.js';
 export type { ConsumerEvents } from './consumer-events.js';

@@ -1,7 +1,7 @@
 import { ManualClock, createEnvelope, seededRandom, type CreateEnvelopeInput, type IapError } from '@iap/core';
 import type { ConsumerEvents } from '../consumer-events.js';
 import type { ConsumerOptions, SchemaMap } from '../consumer-options.js';
-import { createConsumer, type KafkaConsumer } from '../consumer-runner.js';
+import { createConsumer, type KafkaConsumer } from '../consumer/create-consumer.js';
 import { encodeKafkaRecord } from '../record-codec.js';
 import { InMemoryKafka, pumpUntil, type FakeConsumer, type StoredRecord } from './in-memory-kafka.js';
 

@@ -1,11 +1,11 @@
 import { IapError, ManualClock, createEnvelope, createInMemoryIdempotencyStore } from '@iap/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { startHarness, type Harness } from './__fixtures__/consumer-harness.js';
-import type { ConsumedRecord } from './consumer-options.js';
-import { createConsumer } from './consumer-runner.js';
-import { DeadLetterHeaders, readDeadLetterHeaders } from './dead-letter-headers.js';
-import { InMemoryKafka } from './__fixtures__/in-memory-kafka.js';
+import { startHarness, type Harness } from '../__fixtures__/consumer-harness.js';
+import type { ConsumedRecord } from '../consumer-options.js';
+import { createConsumer } from './create-consumer.js';
+import { DeadLetterHeaders, readDeadLetterHeaders } from '../dead-letter-headers.js';
+import { InMemoryKafka } from '../__fixtures__/in-memory-kafka.js';
 import type { Envelope } from '@iap/core';
 
 let harness: Harness | undefined;
