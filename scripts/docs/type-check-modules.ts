@@ -54,12 +54,14 @@ export function typeCheckModules(root: string, modules: readonly DocModule[], pa
   const workspaceNames = new Set(packages.map((workspacePackage) => workspacePackage.name));
   const options = compilerOptions(root);
   const host = ts.createCompilerHost(options, true);
-  const { fileExists, readFile, getSourceFile } = host;
-  host.fileExists = (name) => byName.has(name) || fileExists.call(host, name);
-  host.readFile = (name) => byName.get(name)?.text ?? readFile.call(host, name);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.fileExists = (name) => byName.has(name) || fileExists(name);
+  host.readFile = (name) => byName.get(name)?.text ?? readFile(name);
   host.getSourceFile = (name, languageVersion, onError, shouldCreate) => {
     const module = byName.get(name);
-    return module === undefined ? getSourceFile.call(host, name, languageVersion, onError, shouldCreate) : ts.createSourceFile(name, module.text, languageVersion, true);
+    return module === undefined ? getSourceFile(name, languageVersion, onError, shouldCreate) : ts.createSourceFile(name, module.text, languageVersion, true);
   };
   const cache = ts.createModuleResolutionCache(root, (name) => name, options);
   const resolveOne = (specifier: string, containingFile: string, mode: ts.ResolutionMode, redirected: ts.ResolvedProjectReference | undefined): ts.ResolvedModuleWithFailedLookupLocations => {
