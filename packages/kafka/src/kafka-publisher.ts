@@ -1,10 +1,9 @@
 import { ErrorCode, IapError, toIapError, type PublishMessage, type PublishOptions, type PublishResult, type Publisher } from '@iap/core';
-import { createProduceCoalescer, type CoalescedOutcome, type CoalescedSend, type TopicRecords } from './internal/produce-coalescer.js';
+import { createProduceCoalescer, type CoalescedOutcome, type CoalescedSend } from './internal/produce-coalescer.js';
 import { withTimeout } from './internal/with-timeout.js';
 import { resolvePublisherOptions, type KafkaPublisherOptions } from './kafka-publisher-options.js';
-import type { OutgoingRecord } from './kafka-record.js';
-import { encodeKafkaRecord } from './record-codec.js';
-import type { TransportProducer } from './transport.js';
+import { createPublisherProducer } from './publisher/publisher-producer.js';
+import { encodeByTopic, publishFailure, resultForAll, resultsFromOutcome, retryableForMessage, type TopicGroup } from './publisher/publish-results.js';
 
 /**
  * A {@link Publisher} for Kafka, as the outbox relay uses it.
@@ -19,22 +18,6 @@ import type { TransportProducer } from './transport.js';
 export interface KafkaPublisher extends Publisher {
   /** Connects the producer now; `publish` connects on first use otherwise. */
   connect(): Promise<void>;
-}
-
-/**
- * Whether a message that failed with `error` may succeed when published again: every failure but
- * one caused by the message itself. A configuration failure (authorization, SASL) is not the
- * message's fault either: it stays retryable, so the relay keeps its key blocked and retries
- * instead of dead-lettering it.
- */
-function retryableForMessage(error: IapError): boolean {
-  return error.retryable || error.details.failure === 'configuration';
-}
-
-interface TopicGroup {
-  readonly topic: string;
-  readonly records: OutgoingRecord[];
-  readonly indexes: number[];
 }
 
 /**
@@ -60,64 +43,13 @@ interface TopicGroup {
 export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPublisher {
   const config = resolvePublisherOptions(options);
   const { clock, telemetry } = config;
-  let producer: TransportProducer | undefined;
-  let connecting: Promise<TransportProducer> | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
   const inFlight = new Set<Promise<unknown>>();
-
-  const connect = (): Promise<TransportProducer> => {
-    if (producer !== undefined) return Promise.resolve(producer);
-    if (connecting === undefined) {
-      const candidate = config.transport.createProducer({ idempotent: true, partitioner: config.partitioner });
-      connecting = candidate.connect().then(
-        () => {
-          connecting = undefined;
-          if (closed) {
-            void candidate.disconnect().catch(() => undefined);
-            throw new IapError(ErrorCode.CLOSED, 'the Kafka publisher is closed');
-          }
-          producer = candidate;
-          return candidate;
-        },
-        (error: unknown) => {
-          connecting = undefined;
-          void candidate.disconnect().catch(() => undefined);
-          throw error;
-        },
-      );
-    }
-    return connecting;
-  };
-
-  /**
-   * Drops a producer whose idempotence state is gone (sequence or epoch errors, or kafkajs gave up
-   * mid-request): the next send creates a new producer with a new producer id, so the broker's
-   * sequence checks start afresh instead of failing every later request.
-   */
-  const retire = (current: TransportProducer, error: IapError): void => {
-    if (producer !== current) return;
-    producer = undefined;
-    telemetry.counter?.('iap.kafka.publisher.producer_recreated', 1);
-    config.logger.warn({ code: error.code, kafkaErrorType: error.details.kafkaErrorType }, 'kafka producer state lost; a new producer is created for the next send');
-    void current.disconnect().catch(() => undefined);
-  };
-
-  const sendOnProducer = async (topicRecords: readonly TopicRecords[]): Promise<void> => {
-    const current = await connect();
-    try {
-      await current.send(request(topicRecords));
-    } catch (error) {
-      const e = toIapError(error, ErrorCode.BROKER);
-      if (e.details.producerStateLost === true) retire(current, e);
-      throw error;
-    }
-  };
-
-  const request = (topicRecords: readonly TopicRecords[]) => ({ topicRecords, acks: -1 as const, timeoutMs: config.publishTimeoutMs, compression: config.compression });
+  const producer = createPublisherProducer(config, () => closed);
 
   const coalescer = createProduceCoalescer({
-    send: sendOnProducer,
+    send: producer.send,
     maxInFlight: config.maxRequestsInFlight,
     maxBytes: config.maxRequestBytes,
     isolate: (error) => !retryableForMessage(toIapError(error, ErrorCode.BROKER)),
@@ -147,34 +79,24 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     }
   };
 
-  const failure = (id: string, error: unknown, retryable: boolean, what: string): PublishResult => ({
-    id,
-    ok: false,
-    retryable,
-    error: new IapError(ErrorCode.PUBLISH_FAILED, `message ${id} was not published: ${what}`, { cause: error, retryable }),
-  });
+  const sendGroups = async (messages: readonly PublishMessage[], groups: TopicGroup[], results: PublishResult[], signal: AbortSignal | undefined): Promise<void> => {
+    if (signal?.aborted) {
+      resultForAll(groups, results, (i) => publishFailure(messages[i]!.id, signal.reason, true, 'the publish was aborted'));
+      return;
+    }
+    try {
+      await producer.connect();
+    } catch (error) {
+      const e = toIapError(error, ErrorCode.BROKER);
+      resultForAll(groups, results, (i) => publishFailure(messages[i]!.id, e, retryableForMessage(e), `the producer could not connect (${e.message})`));
+      return;
+    }
+    resultsFromOutcome(messages, groups, await awaitOutcome(coalescer.submit(groups), signal), results);
+  };
 
   const publishNow = async (messages: readonly PublishMessage[], publishOptions: PublishOptions): Promise<PublishResult[]> => {
     const results = new Array<PublishResult>(messages.length);
-    const groups = new Map<string, TopicGroup>();
-    for (let i = 0; i < messages.length; i++) {
-      const message = messages[i]!;
-      let record: OutgoingRecord;
-      try {
-        record = encodeKafkaRecord(message.envelope, { mode: config.mode, headers: message.headers, key: message.partitionKey ?? undefined, dataJson: message.dataJson });
-      } catch (error) {
-        results[i] = failure(message.id, error, false, `its envelope cannot be encoded (${toIapError(error).message})`);
-        continue;
-      }
-      let group = groups.get(message.destination);
-      if (group === undefined) {
-        group = { topic: message.destination, records: [], indexes: [] };
-        groups.set(message.destination, group);
-      }
-      group.records.push(record);
-      group.indexes.push(i);
-    }
-    const pending = [...groups.values()];
+    const pending = encodeByTopic(messages, config.mode, results);
     if (pending.length > 0) await sendGroups(messages, pending, results, publishOptions.signal);
     let failed = 0;
     for (const r of results) if (!r.ok) failed++;
@@ -183,43 +105,10 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     return results;
   };
 
-  const sendGroups = async (messages: readonly PublishMessage[], groups: TopicGroup[], results: PublishResult[], signal: AbortSignal | undefined): Promise<void> => {
-    const markAll = (result: (index: number) => PublishResult) => {
-      for (const g of groups) for (const index of g.indexes) results[index] = result(index);
-    };
-    if (signal?.aborted) {
-      markAll((i) => failure(messages[i]!.id, signal.reason, true, 'the publish was aborted'));
-      return;
-    }
-    try {
-      await connect();
-    } catch (error) {
-      const e = toIapError(error, ErrorCode.BROKER);
-      markAll((i) => failure(messages[i]!.id, e, retryableForMessage(e), `the producer could not connect (${e.message})`));
-      return;
-    }
-    const outcome = await awaitOutcome(coalescer.submit(groups), signal);
-    // a result per record: from `recordErrors` when the call was sent one record at a time after a
-    // permanent failure (in the order submitted), otherwise the call's one outcome
-    const callError = outcome.recordErrors === undefined && outcome.error !== undefined ? toIapError(outcome.error, ErrorCode.BROKER) : undefined;
-    let k = 0;
-    for (const g of groups) {
-      for (const index of g.indexes) {
-        const error: unknown = outcome.recordErrors === undefined ? callError : outcome.recordErrors[k++];
-        const id = messages[index]!.id;
-        if (error === undefined) results[index] = { id, ok: true };
-        else {
-          const e = toIapError(error, ErrorCode.BROKER);
-          results[index] = failure(id, e, retryableForMessage(e), e.message);
-        }
-      }
-    }
-  };
-
   return {
     connect: async () => {
       if (closed) throw new IapError(ErrorCode.CLOSED, 'the Kafka publisher is closed');
-      await connect();
+      await producer.connect();
     },
     publish(messages: readonly PublishMessage[], publishOptions: PublishOptions = {}): Promise<PublishResult[]> {
       if (closed) return Promise.reject(new IapError(ErrorCode.CLOSED, 'the Kafka publisher is closed; create a new one to publish'));
@@ -234,9 +123,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
       closed = true;
       closing = (async () => {
         await Promise.allSettled([...inFlight]);
-        const current = producer ?? (connecting === undefined ? undefined : await connecting.catch(() => undefined));
-        producer = undefined;
-        if (current !== undefined) await current.disconnect().catch((error: unknown) => config.logger.warn({ code: toIapError(error).code }, 'kafka producer disconnect failed'));
+        await producer.disconnect();
       })();
       return closing;
     },
