@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ErrorCode, ManualClock } from '@iap/core';
 import { describe, expect, it } from 'vitest';
+import { WebhookErrorCode } from './webhook-error-codes.js';
 import { stringFieldsSchema } from './__fixtures__/object-schema.js';
 import { createWebhookSigner } from './create-webhook-signer.js';
 import { createWebhookVerifier } from './create-webhook-verifier.js';
@@ -58,7 +59,7 @@ describe('createWebhookVerifier', () => {
 
   it('throws WebhookBodyParsedError for a parsed body instead of guessing its bytes', () => {
     const verifier = createWebhookVerifier({ provider: github(), secrets: ['s'] });
-    expect(() => verifier.verify({ body: { a: 1 } as unknown as string, headers: {} })).toThrow(expect.objectContaining({ code: ErrorCode.WEBHOOK_BODY_PARSED }));
+    expect(() => verifier.verify({ body: { a: 1 } as unknown as string, headers: {} })).toThrow(expect.objectContaining({ code: WebhookErrorCode.WEBHOOK_BODY_PARSED }));
     try {
       verifier.verify({ body: { a: 1 } as unknown as string, headers: {} });
     } catch (error) {
@@ -75,7 +76,7 @@ describe('createWebhookVerifier', () => {
       caught = error;
     }
     expect(isWebhookVerificationError(caught)).toBe(true);
-    expect(caught).toMatchObject({ code: ErrorCode.WEBHOOK_VERIFICATION, reason: 'mismatch', status: 401, provider: 'github', retryable: false });
+    expect(caught).toMatchObject({ code: WebhookErrorCode.WEBHOOK_VERIFICATION, reason: 'mismatch', status: 401, provider: 'github', retryable: false });
     expect(verifier.verifyOrThrow({ body: 'x', headers: { 'x-hub-signature-256': githubHeader('s', 'x') } }).ok).toBe(true);
   });
 

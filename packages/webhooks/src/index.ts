@@ -20,6 +20,7 @@ export type { WebhookSecret } from './webhook-secret.js';
 // errors
 export { WebhookVerificationError, isWebhookVerificationError } from './webhook-verification-error.js';
 export { WebhookBodyParsedError, isWebhookBodyParsedError } from './webhook-body-parsed-error.js';
+export { WebhookErrorCode } from './webhook-error-codes.js';
 
 // provider entries
 export type {

@@ -1,4 +1,5 @@
-import { ErrorCode, IapError } from '@iap/core';
+import { IapError } from '@iap/core';
+import { WebhookErrorCode } from './webhook-error-codes.js';
 
 /**
  * The body reached the verifier already parsed (an object from `express.json()`, a decoded string
@@ -11,13 +12,14 @@ import { ErrorCode, IapError } from '@iap/core';
  * app.use((err, req, res, next) => { if (isWebhookBodyParsedError(err)) console.error(err.message); });
  * ```
  */
-export class WebhookBodyParsedError extends IapError {
+export class WebhookBodyParsedError extends IapError<typeof WebhookErrorCode.WEBHOOK_BODY_PARSED> {
+  static override readonly errorBrand = 'iap.webhooks.WebhookBodyParsedError';
   /** What was found instead of bytes (`object`, `string`, ...), never the value. */
   readonly foundType: string;
 
   constructor(where: string, foundType: string) {
     super(
-      ErrorCode.WEBHOOK_BODY_PARSED,
+      WebhookErrorCode.WEBHOOK_BODY_PARSED,
       `${where}: the webhook body was already parsed (found ${foundType}), so the signed bytes are lost. ` +
         'Register the webhook route before any body parser (express.json(), express.text(), ...) or give it express.raw({ type: "*/*" }); ' +
         'the verifier needs the raw body as a Buffer/Uint8Array or the original string.',
@@ -37,5 +39,5 @@ export class WebhookBodyParsedError extends IapError {
  * ```
  */
 export function isWebhookBodyParsedError(error: unknown): error is WebhookBodyParsedError {
-  return IapError.isInstance(error) && error.code === ErrorCode.WEBHOOK_BODY_PARSED;
+  return WebhookBodyParsedError.isInstance(error);
 }

@@ -1,4 +1,5 @@
-import { ErrorCode, IapError } from '@iap/core';
+import { IapError } from '@iap/core';
+import { WebhookErrorCode } from './webhook-error-codes.js';
 import type { VerificationFailure, VerificationFailureReason } from './verification-failure.js';
 
 /**
@@ -11,7 +12,8 @@ import type { VerificationFailure, VerificationFailureReason } from './verificat
  * catch (err) { if (isWebhookVerificationError(err)) res.writeHead(err.status).end(err.reason); }
  * ```
  */
-export class WebhookVerificationError extends IapError {
+export class WebhookVerificationError extends IapError<typeof WebhookErrorCode.WEBHOOK_VERIFICATION> {
+  static override readonly errorBrand = 'iap.webhooks.WebhookVerificationError';
   /** Why the webhook was rejected. */
   readonly reason: VerificationFailureReason;
   /** The HTTP status to answer. */
@@ -20,7 +22,7 @@ export class WebhookVerificationError extends IapError {
   readonly provider: string;
 
   constructor(failure: VerificationFailure) {
-    super(ErrorCode.WEBHOOK_VERIFICATION, `${failure.provider} webhook rejected (${failure.reason}): ${failure.message}`, {
+    super(WebhookErrorCode.WEBHOOK_VERIFICATION, `${failure.provider} webhook rejected (${failure.reason}): ${failure.message}`, {
       details: { provider: failure.provider, reason: failure.reason, status: failure.status },
     });
     this.name = 'WebhookVerificationError';
@@ -40,5 +42,5 @@ export class WebhookVerificationError extends IapError {
  * ```
  */
 export function isWebhookVerificationError(error: unknown): error is WebhookVerificationError {
-  return IapError.isInstance(error) && error.code === ErrorCode.WEBHOOK_VERIFICATION && typeof (error as { reason?: unknown }).reason === 'string';
+  return WebhookVerificationError.isInstance(error);
 }

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { ErrorCode, ManualClock } from '@iap/core';
 import { describe, expect, it } from 'vitest';
+import { WebhookErrorCode } from '../webhook-error-codes.js';
 import { stringFieldsSchema } from '../__fixtures__/object-schema.js';
 import { createWebhookVerifier } from '../create-webhook-verifier.js';
 import { sendGrid } from '../providers/sendgrid.js';
@@ -20,8 +21,8 @@ describe('createEdgeWebhookVerifier', () => {
     const result = await verifier.verify({ body: new TextEncoder().encode(body), headers });
     expect(result).toMatchObject({ ok: true, secretIndex: 1 });
     expect(result.ok && result.payload().action).toBe('closed');
-    await expect(verifier.verifyOrThrow({ body: body + ' ', headers })).rejects.toMatchObject({ code: ErrorCode.WEBHOOK_VERIFICATION, reason: 'mismatch' });
-    await expect(verifier.verify({ body: [] as unknown as string, headers })).rejects.toMatchObject({ code: ErrorCode.WEBHOOK_BODY_PARSED });
+    await expect(verifier.verifyOrThrow({ body: body + ' ', headers })).rejects.toMatchObject({ code: WebhookErrorCode.WEBHOOK_VERIFICATION, reason: 'mismatch' });
+    await expect(verifier.verify({ body: [] as unknown as string, headers })).rejects.toMatchObject({ code: WebhookErrorCode.WEBHOOK_BODY_PARSED });
   });
 
   it('signs HubSpot v3 like node and verifies the weak v1 digest when allowed', async () => {
