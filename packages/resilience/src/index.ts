@@ -42,6 +42,7 @@ export { withPolicy } from './with-policy.js';
 export type { WithPolicyOptions } from './with-policy.js';
 
 // errors
+export { ResilienceErrorCode } from './resilience-error-codes.js';
 export { CircuitOpenError, isCircuitOpenError } from './errors/circuit-open-error.js';
 export { CircuitIsolatedError, isCircuitIsolatedError } from './errors/circuit-isolated-error.js';
 export { TimeoutError, isTimeoutError } from './errors/timeout-error.js';
@@ -56,6 +57,8 @@ export { RetryBudgetExhaustedError, isRetryBudgetExhaustedError } from './errors
 
 // --- saga (exports of src/saga/) ---
 export {
+  defineSaga,
+  createSagaRunner,
   createSaga,
   createInMemorySagaStore,
   SAGA_STATUSES,
@@ -69,8 +72,12 @@ export {
   isSagaLeaseLostError,
 } from './saga/index.js';
 export type {
+  SagaDefinition,
+  SagaRunner,
   Saga,
   SagaOptions,
+  SagaDefinitionOptions,
+  SagaRunnerOptions,
   SagaRunOptions,
   SagaResumeOptions,
   SagaGetOptions,

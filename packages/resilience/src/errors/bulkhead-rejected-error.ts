@@ -1,4 +1,5 @@
-import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
+import { IapError } from '@iap/core';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 
 /**
  * Why a bulkhead rejected a call.
@@ -22,7 +23,8 @@ export type BulkheadRejectionReason = 'queue-full' | 'queue-timeout';
  * });
  * ```
  */
-export class BulkheadRejectedError extends IapError {
+export class BulkheadRejectedError extends IapError<typeof ResilienceErrorCode.BULKHEAD_REJECTED> {
+  static override readonly errorBrand = 'iap.resilience.BulkheadRejectedError';
   /** `queue-full` or `queue-timeout`. */
   readonly reason: BulkheadRejectionReason;
 
@@ -32,7 +34,7 @@ export class BulkheadRejectedError extends IapError {
    */
   constructor(reason: BulkheadRejectionReason, limits: { maxConcurrent: number; maxQueue: number; queueTimeoutMs: number }) {
     super(
-      ErrorCode.BULKHEAD_REJECTED,
+      ResilienceErrorCode.BULKHEAD_REJECTED,
       reason === 'queue-full'
         ? `bulkhead full: ${limits.maxConcurrent} calls running and ${limits.maxQueue} queued; the call was not made; retry later or raise maxConcurrent/maxQueue`
         : `bulkhead queue wait exceeded queueTimeoutMs (${limits.queueTimeoutMs} ms); the call was not made; retry later or raise maxConcurrent/queueTimeoutMs`,
@@ -52,5 +54,5 @@ export class BulkheadRejectedError extends IapError {
  * ```
  */
 export function isBulkheadRejectedError(value: unknown): value is BulkheadRejectedError {
-  return hasErrorCode(value, ErrorCode.BULKHEAD_REJECTED);
+  return BulkheadRejectedError.isInstance(value);
 }

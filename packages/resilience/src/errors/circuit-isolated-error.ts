@@ -1,4 +1,5 @@
-import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
+import { IapError } from '@iap/core';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 
 /**
  * Rejection of a call by a circuit breaker that an operator isolated with `isolate()`; it stays
@@ -11,11 +12,12 @@ import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
  * handle.release();
  * ```
  */
-export class CircuitIsolatedError extends IapError {
+export class CircuitIsolatedError extends IapError<typeof ResilienceErrorCode.CIRCUIT_ISOLATED> {
+  static override readonly errorBrand = 'iap.resilience.CircuitIsolatedError';
   /** @param breakerName - the breaker's `name` option, used in the message. */
   constructor(breakerName: string) {
     super(
-      ErrorCode.CIRCUIT_ISOLATED,
+      ResilienceErrorCode.CIRCUIT_ISOLATED,
       `circuit breaker "${breakerName}" is isolated by an operator: the call was not made; release the isolation to resume calls`,
       { retryable: false, details: { breaker: breakerName, state: 'isolated' } },
     );
@@ -32,5 +34,5 @@ export class CircuitIsolatedError extends IapError {
  * ```
  */
 export function isCircuitIsolatedError(value: unknown): value is CircuitIsolatedError {
-  return hasErrorCode(value, ErrorCode.CIRCUIT_ISOLATED);
+  return CircuitIsolatedError.isInstance(value);
 }

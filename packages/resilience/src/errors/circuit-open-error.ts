@@ -1,4 +1,5 @@
-import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
+import { IapError } from '@iap/core';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 
 /**
  * Rejection of a call by an open circuit breaker, or by a half-open one whose trial calls are all
@@ -14,7 +15,8 @@ import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
  * }
  * ```
  */
-export class CircuitOpenError extends IapError {
+export class CircuitOpenError extends IapError<typeof ResilienceErrorCode.CIRCUIT_OPEN> {
+  static override readonly errorBrand = 'iap.resilience.CircuitOpenError';
   /** Milliseconds until the breaker may admit calls again. */
   declare readonly retryAfterMs: number;
 
@@ -26,7 +28,7 @@ export class CircuitOpenError extends IapError {
   constructor(breakerName: string, state: 'open' | 'half-open', retryAfterMs: number) {
     const wait = Math.max(0, Math.ceil(retryAfterMs));
     super(
-      ErrorCode.CIRCUIT_OPEN,
+      ResilienceErrorCode.CIRCUIT_OPEN,
       state === 'open'
         ? `circuit breaker "${breakerName}" is open: the call was not made; retry in ${wait} ms or serve a fallback`
         : `circuit breaker "${breakerName}" is half-open and all its trial calls are taken: the call was not made; retry in up to ${wait} ms`,
@@ -45,5 +47,5 @@ export class CircuitOpenError extends IapError {
  * ```
  */
 export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
-  return hasErrorCode(value, ErrorCode.CIRCUIT_OPEN);
+  return CircuitOpenError.isInstance(value);
 }

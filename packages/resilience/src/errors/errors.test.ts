@@ -1,4 +1,5 @@
 import { ErrorCode, IapError } from '@iap/core';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 import { describe, expect, it } from 'vitest';
 import { BulkheadRejectedError, isBulkheadRejectedError } from './bulkhead-rejected-error.js';
 import { CircuitIsolatedError, isCircuitIsolatedError } from './circuit-isolated-error.js';
@@ -10,24 +11,30 @@ import { RetryExhaustedError, isRetryExhaustedError } from './retry-exhausted-er
 import { TimeoutError, isTimeoutError } from './timeout-error.js';
 
 const cases = [
-  [new CircuitOpenError('crm', 'open', 1_000.4), isCircuitOpenError, ErrorCode.CIRCUIT_OPEN, true],
-  [new CircuitIsolatedError('crm'), isCircuitIsolatedError, ErrorCode.CIRCUIT_ISOLATED, false],
+  [new CircuitOpenError('crm', 'open', 1_000.4), isCircuitOpenError, ResilienceErrorCode.CIRCUIT_OPEN, true],
+  [new CircuitIsolatedError('crm'), isCircuitIsolatedError, ResilienceErrorCode.CIRCUIT_ISOLATED, false],
   [new TimeoutError(250), isTimeoutError, ErrorCode.TIMEOUT, true],
-  [new BulkheadRejectedError('queue-full', { maxConcurrent: 2, maxQueue: 0, queueTimeoutMs: Infinity }), isBulkheadRejectedError, ErrorCode.BULKHEAD_REJECTED, true],
-  [new RateLimitedError('hubspot', 12.2, 1), isRateLimitedError, ErrorCode.RATE_LIMITED, true],
-  [new NonRetriableError('HTTP 422'), isNonRetriableError, ErrorCode.NON_RETRIABLE, false],
-  [new RetryExhaustedError([new Error('a'), new Error('b')], 'max_attempts'), isRetryExhaustedError, ErrorCode.RETRY_EXHAUSTED, false],
-  [new RetryBudgetExhaustedError([new Error('a')]), isRetryBudgetExhaustedError, ErrorCode.RETRY_BUDGET_EXHAUSTED, false],
+  [new BulkheadRejectedError('queue-full', { maxConcurrent: 2, maxQueue: 0, queueTimeoutMs: Infinity }), isBulkheadRejectedError, ResilienceErrorCode.BULKHEAD_REJECTED, true],
+  [new RateLimitedError('hubspot', 12.2, 1), isRateLimitedError, ResilienceErrorCode.RATE_LIMITED, true],
+  [new NonRetriableError('HTTP 422'), isNonRetriableError, ResilienceErrorCode.NON_RETRIABLE, false],
+  [new RetryExhaustedError([new Error('a'), new Error('b')], 'max_attempts'), isRetryExhaustedError, ResilienceErrorCode.RETRY_EXHAUSTED, false],
+  [new RetryBudgetExhaustedError([new Error('a')]), isRetryBudgetExhaustedError, ResilienceErrorCode.RETRY_BUDGET_EXHAUSTED, false],
 ] as const;
 
 describe('errors', () => {
-  it.each(cases)('%s: IapError with its code, retryable flag and a guard that reads the code', (error, guard, code, retryable) => {
+  it.each(cases)('%s: IapError with its code, retryable flag and a guard that reads the class brand', (error, guard, code, retryable) => {
     expect(IapError.isInstance(error)).toBe(true);
     expect(error.code).toBe(code);
     expect(error.retryable).toBe(retryable);
     expect((guard as (value: unknown) => boolean)(error)).toBe(true);
-    // guards go by code, not by class: a structurally equal error from another copy passes
-    expect((guard as (value: unknown) => boolean)(new IapError(code, 'from another copy'))).toBe(true);
+    // guards go by the class brand, not instanceof: an instance from another copy of the package
+    // (same brands, other prototype) passes; a bare IapError with the same code does not
+    const brands = Object.getOwnPropertySymbols(error).filter((symbol) => symbol.description?.startsWith('iap.'));
+    const fromAnotherCopy = Object.create(null) as Record<symbol, unknown>;
+    for (const brand of brands) Object.defineProperty(fromAnotherCopy, brand, { value: true });
+    expect(brands.length).toBe(2);
+    expect((guard as (value: unknown) => boolean)(fromAnotherCopy)).toBe(true);
+    expect((guard as (value: unknown) => boolean)(new IapError(code, 'same code, base class'))).toBe(false);
     expect((guard as (value: unknown) => boolean)(new Error(code))).toBe(false);
     expect((guard as (value: unknown) => boolean)(undefined)).toBe(false);
   });

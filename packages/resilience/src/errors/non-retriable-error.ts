@@ -1,4 +1,5 @@
-import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
+import { IapError } from '@iap/core';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 
 /**
  * Wrap an error in `NonRetriableError` to tell every retry policy to stop at once: retrying cannot
@@ -14,13 +15,14 @@ import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
  * });
  * ```
  */
-export class NonRetriableError extends IapError {
+export class NonRetriableError extends IapError<typeof ResilienceErrorCode.NON_RETRIABLE> {
+  static override readonly errorBrand = 'iap.resilience.NonRetriableError';
   /**
    * @param message - what failed and why retrying cannot help.
    * @param options - `cause`: the original error.
    */
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super(ErrorCode.NON_RETRIABLE, message, { retryable: false, ...(options.cause === undefined ? {} : { cause: options.cause }) });
+    super(ResilienceErrorCode.NON_RETRIABLE, message, { retryable: false, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.name = 'NonRetriableError';
   }
 }
@@ -34,5 +36,5 @@ export class NonRetriableError extends IapError {
  * ```
  */
 export function isNonRetriableError(value: unknown): value is NonRetriableError {
-  return hasErrorCode(value, ErrorCode.NON_RETRIABLE);
+  return NonRetriableError.isInstance(value);
 }

@@ -1,4 +1,5 @@
-import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
+import { IapError } from '@iap/core';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 
 /**
  * A rate limiter rejected a call. `retryAfterMs` is the time after which the same request would be
@@ -12,7 +13,8 @@ import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
  * });
  * ```
  */
-export class RateLimitedError extends IapError {
+export class RateLimitedError extends IapError<typeof ResilienceErrorCode.RATE_LIMITED> {
+  static override readonly errorBrand = 'iap.resilience.RateLimitedError';
   /** Milliseconds until the request would be admitted. */
   declare readonly retryAfterMs: number;
 
@@ -23,7 +25,7 @@ export class RateLimitedError extends IapError {
    */
   constructor(limiterName: string, retryAfterMs: number, permits: number) {
     const wait = Math.max(0, Math.ceil(retryAfterMs));
-    super(ErrorCode.RATE_LIMITED, `rate limiter "${limiterName}" has no capacity for ${permits} permit(s): the call was not made; retry in ${wait} ms`, {
+    super(ResilienceErrorCode.RATE_LIMITED, `rate limiter "${limiterName}" has no capacity for ${permits} permit(s): the call was not made; retry in ${wait} ms`, {
       retryable: true,
       retryAfterMs: wait,
       details: { limiter: limiterName, permits },
@@ -41,5 +43,5 @@ export class RateLimitedError extends IapError {
  * ```
  */
 export function isRateLimitedError(value: unknown): value is RateLimitedError {
-  return hasErrorCode(value, ErrorCode.RATE_LIMITED);
+  return RateLimitedError.isInstance(value);
 }

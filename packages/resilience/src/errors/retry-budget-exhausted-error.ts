@@ -1,4 +1,5 @@
-import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
+import { IapError } from '@iap/core';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 
 /**
  * A retry was needed but the retry budget is spent: retries already make up the allowed fraction of
@@ -12,7 +13,8 @@ import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
  * });
  * ```
  */
-export class RetryBudgetExhaustedError extends IapError {
+export class RetryBudgetExhaustedError extends IapError<typeof ResilienceErrorCode.RETRY_BUDGET_EXHAUSTED> {
+  static override readonly errorBrand = 'iap.resilience.RetryBudgetExhaustedError';
   /** Attempts made, including the first. */
   readonly attempts: number;
   /** The error of every attempt, oldest first. */
@@ -21,7 +23,7 @@ export class RetryBudgetExhaustedError extends IapError {
   /** @param errors - the error of every attempt, oldest first (at least one). */
   constructor(errors: readonly unknown[]) {
     super(
-      ErrorCode.RETRY_BUDGET_EXHAUSTED,
+      ResilienceErrorCode.RETRY_BUDGET_EXHAUSTED,
       `the retry budget is spent after ${errors.length} attempt(s): retries already make up the allowed share of recent calls; the last error is the cause`,
       { cause: errors[errors.length - 1], retryable: false, details: { attempts: errors.length } },
     );
@@ -40,5 +42,5 @@ export class RetryBudgetExhaustedError extends IapError {
  * ```
  */
 export function isRetryBudgetExhaustedError(value: unknown): value is RetryBudgetExhaustedError {
-  return hasErrorCode(value, ErrorCode.RETRY_BUDGET_EXHAUSTED);
+  return RetryBudgetExhaustedError.isInstance(value);
 }

@@ -1,4 +1,5 @@
-import { ErrorCode, IapError, hasErrorCode, readRetryAfterMs } from '@iap/core';
+import { IapError, readRetryAfterMs } from '@iap/core';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 
 /**
  * Why a retry policy stopped retrying (mirrors core's `RetryDecision` reasons).
@@ -22,7 +23,8 @@ export type RetryGiveUpReason = 'max_attempts' | 'max_elapsed' | 'retry_after_ex
  * });
  * ```
  */
-export class RetryExhaustedError extends IapError {
+export class RetryExhaustedError extends IapError<typeof ResilienceErrorCode.RETRY_EXHAUSTED> {
+  static override readonly errorBrand = 'iap.resilience.RetryExhaustedError';
   /** Attempts made, including the first. */
   readonly attempts: number;
   /** The error of every attempt, oldest first. */
@@ -39,7 +41,7 @@ export class RetryExhaustedError extends IapError {
     const why =
       reason === 'max_attempts' ? 'maxAttempts was reached' : reason === 'max_elapsed' ? 'the next attempt would start after maxElapsedMs' : 'the Retry-After hint exceeds maxDelayMs or maxElapsedMs';
     const retryAfterMs = readRetryAfterMs(last);
-    super(ErrorCode.RETRY_EXHAUSTED, `all ${errors.length} attempt(s) failed and ${why}; the last error is the cause`, {
+    super(ResilienceErrorCode.RETRY_EXHAUSTED, `all ${errors.length} attempt(s) failed and ${why}; the last error is the cause`, {
       cause: last,
       retryable: false,
       details: { attempts: errors.length, reason },
@@ -61,5 +63,5 @@ export class RetryExhaustedError extends IapError {
  * ```
  */
 export function isRetryExhaustedError(value: unknown): value is RetryExhaustedError {
-  return hasErrorCode(value, ErrorCode.RETRY_EXHAUSTED);
+  return RetryExhaustedError.isInstance(value);
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
+import { ErrorCode, IapError } from '@iap/core';
 
 /**
  * A call exceeded the timeout policy's `timeoutMs`. `cause` is the callee's own error when it
@@ -12,7 +12,8 @@ import { ErrorCode, IapError, hasErrorCode } from '@iap/core';
  * });
  * ```
  */
-export class TimeoutError extends IapError {
+export class TimeoutError extends IapError<typeof ErrorCode.TIMEOUT> {
+  static override readonly errorBrand = 'iap.resilience.TimeoutError';
   /** The timeout that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
 
@@ -40,5 +41,5 @@ export class TimeoutError extends IapError {
  * ```
  */
 export function isTimeoutError(value: unknown): value is TimeoutError {
-  return hasErrorCode(value, ErrorCode.TIMEOUT);
+  return TimeoutError.isInstance(value);
 }
