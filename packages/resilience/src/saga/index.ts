@@ -1,15 +1,12 @@
 // Saga orchestrator: explicit barrel of src/saga/ (database stores live under ../postgres.ts).
+export { defineSaga } from './saga-definition.js';
+export type { SagaDefinition, SagaParallelGroup, EmptySagaResults } from './saga-definition.js';
+export { createSagaRunner } from './saga-runner.js';
+export type { SagaRunner } from './saga-runner.js';
 export { createSaga } from './create-saga.js';
-export type {
-  Saga,
-  SagaRunOptions,
-  SagaResumeOptions,
-  SagaGetOptions,
-  SagaOperatorOptions,
-  SagaParallelGroup,
-  EmptySagaResults,
-} from './create-saga.js';
-export type { SagaOptions } from './saga-options.js';
+export type { Saga } from './create-saga.js';
+export type { SagaRunOptions, SagaResumeOptions, SagaGetOptions, SagaOperatorOptions } from './saga-call-options.js';
+export type { SagaOptions, SagaDefinitionOptions, SagaRunnerOptions } from './saga-options.js';
 export type { SagaStepDefinition, SagaStepContext, SagaCompensationContext } from './saga-step.js';
 export type { SagaResult, SagaStepFailure } from './saga-result.js';
 export type { SagaEvents, SagaEventBase, SagaPhase } from './saga-events.js';

@@ -9,7 +9,8 @@
 import { ManualClock, seededRandom } from '@iap/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSaga, type Saga, type SagaParallelGroup } from './create-saga.js';
+import { createSaga, type Saga } from './create-saga.js';
+import type { SagaParallelGroup } from './saga-definition.js';
 import { wrapStore } from './__fixtures__/wrap-store.js';
 import { createInMemorySagaStore } from './in-memory-saga-store.js';
 import type { SagaResult } from './saga-result.js';

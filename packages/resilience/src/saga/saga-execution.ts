@@ -3,14 +3,14 @@ import { RunLease } from './run-lease.js';
 import { asError, definitionError } from './saga-errors.js';
 import type { SagaEvents, SagaPhase } from './saga-events.js';
 import { fromJsonText, toJsonText, toStoredError } from './saga-json.js';
-import type { ResolvedSagaOptions } from './saga-options.js';
+import type { Timeout } from '../timeout.js';
+import type { ResolvedRunnerOptions } from './saga-options.js';
 import type { PlannedStep, SagaPlan } from './saga-plan.js';
 import { buildResult, deadlineError, failureError, parseFailure, type SagaResult, type StoredFailure } from './saga-result.js';
 import { SagaState } from './saga-state.js';
 import type { SagaStatus } from './saga-status.js';
 import type { SagaCheckpointInput, SagaRecord, SagaStore } from './saga-store.js';
 import type { SignalFanout } from './signal-fanout.js';
-import type { StopSource } from './stop-source.js';
 import { runAttempts, type AttemptOutcome } from './step-attempts.js';
 
 /** @internal An operator action applied before the execution continues. */
@@ -19,16 +19,18 @@ export interface OperatorAction {
   readonly note: string | undefined;
 }
 
-/** @internal What one execution needs from its saga object. */
+/** @internal What one execution needs from the runner driving it. */
 export interface ExecutionEnvironment {
   readonly plan: SagaPlan;
-  readonly options: ResolvedSagaOptions;
+  readonly options: ResolvedRunnerOptions;
   readonly emitter: TypedEmitter<SagaEvents>;
   readonly store: SagaStore;
-  /** Aborts when the saga object is closed. */
+  /** Aborts when the runner is closed. */
   readonly closeSignal: AbortSignal;
-  /** Shares one listener per signal among the runs of the saga object. */
+  /** Shares one listener per signal among the runs of the runner. */
   readonly fanout: SignalFanout;
+  /** The timeout policy of a step's attempts (made once per step by the runner), or none. */
+  readonly timeoutOf: (step: PlannedStep) => Timeout | undefined;
 }
 
 /** A checkpoint entry before the lease gives it a `seq`. */
@@ -69,7 +71,7 @@ export class SagaExecution {
     this.#failureJson = record.failureJson;
     this.#state = new SagaState(env.plan, record.checkpoints);
     this.#input = fromJsonText(record.inputJson, 'the saga input');
-    const signals = [{ signal: env.closeSignal, reason: () => new IapError(ErrorCode.CLOSED, `saga "${record.sagaName}" was closed while running saga ${record.sagaId}; it stays resumable`) }];
+    const signals: Array<{ signal: AbortSignal; reason: () => unknown }> = [{ signal: env.closeSignal, reason: () => new IapError(ErrorCode.CLOSED, `saga "${record.sagaName}" was closed while running saga ${record.sagaId}; it stays resumable`) }];
     const { signal } = options;
     if (signal !== undefined) {
       signals.push({ signal, reason: () => new IapError(ErrorCode.ABORTED, `saga ${record.sagaId} aborted; it stays resumable`, { cause: signal.reason }) });
@@ -176,7 +178,7 @@ export class SagaExecution {
     const events = this.#env.emitter;
     const results = this.#state.results();
     const idempotencyKey = `${sagaId}:${step.name}`;
-    const outcome = await this.#attempts(step, 'action', beforePivot ? this.#record.deadlineAt : undefined, (attempt, source) =>
+    const outcome = await this.#attempts(step, 'action', beforePivot ? this.#record.deadlineAt : undefined, (attempt, signal) =>
       step.action({
         sagaId,
         sagaName,
@@ -186,7 +188,7 @@ export class SagaExecution {
         idempotencyKey,
         attempt,
         get signal() {
-          return source.signal;
+          return signal();
         },
       }),
     );
@@ -248,7 +250,7 @@ export class SagaExecution {
     const compensate = step.compensate!;
     const result = this.#state.result(step.name);
     const idempotencyKey = `${sagaId}:${step.name}`;
-    const outcome = await this.#attempts(step, 'compensation', undefined, (attempt, source) =>
+    const outcome = await this.#attempts(step, 'compensation', undefined, (attempt, signal) =>
       compensate({
         sagaId,
         sagaName,
@@ -259,7 +261,7 @@ export class SagaExecution {
         attempt,
         reason,
         get signal() {
-          return source.signal;
+          return signal();
         },
       }),
     );
@@ -269,21 +271,20 @@ export class SagaExecution {
     return { ok: true };
   }
 
-  /** Runs the attempts of an action or a compensation with its policy, timeout, deadline and events. */
-  #attempts<T>(step: PlannedStep, phase: SagaPhase, deadlineAt: number | undefined, run: (attempt: number, source: StopSource) => Promise<T> | T): Promise<AttemptOutcome<T>> {
+  /** Runs the attempts of an action or a compensation with its retry and timeout policies, deadline and events. */
+  #attempts<T>(step: PlannedStep, phase: SagaPhase, deadlineAt: number | undefined, run: (attempt: number, signal: () => AbortSignal) => Promise<T> | T): Promise<AttemptOutcome<T>> {
     const { sagaId, sagaName } = this.#record;
     const { options, emitter: events } = this.#env;
     return runAttempts({
       run,
       policy: phase === 'action' ? step.retry : step.compensationRetry,
-      timeoutMs: step.timeoutMs,
+      timeout: this.#env.timeoutOf(step),
       shouldRetry: step.shouldRetry,
       clock: options.clock,
       random: options.random,
       stop: this.#lease.stop,
       deadlineAt,
       deadlineError: (last) => deadlineError(sagaId, sagaName, step.name, last),
-      what: `saga "${sagaName}" ${phase === 'action' ? 'step' : 'compensation of step'} "${step.name}"`,
       onAttempt: (attempt) => {
         this.#lease.throwIfStopped();
         if (events.has('stepStarted')) events.emit('stepStarted', { sagaId, sagaName, step: step.name, phase, attempt });

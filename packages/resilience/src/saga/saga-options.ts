@@ -1,28 +1,46 @@
-import {
-  createRetryPolicy,
-  IapError,
-  noopTelemetry,
-  systemClock,
-  uuidv7,
-  type Clock,
-  type RandomSource,
-  type RetryPolicy,
-  type RetryPolicyOptions,
-  type Telemetry,
-  type TypedEmitterOptions,
-} from '@iap/core';
+import { noopTelemetry, systemClock, uuidv7, type Clock, type RandomSource, type RetryPolicy, type RetryPolicyOptions, type Telemetry, type TypedEmitterOptions } from '@iap/core';
 import { invalidOptions } from './saga-errors.js';
+import { DEFAULT_SAGA_COMPENSATION_RETRY, DEFAULT_SAGA_RETRY, defaultShouldRetry, mergeRetryPolicy } from './saga-retry-policy.js';
 import type { SagaStore } from './saga-store.js';
 
 /**
- * Options of {@link createSaga}.
+ * Options of a saga definition ({@link defineSaga}): the defaults of its steps' retries. Each
+ * policy you pass is merged over its documented default, option by option.
  *
  * @example
  * ```ts
- * createSaga('place-order', { store, leaseMs: 15_000, retry: { maxAttempts: 5 }, clock: new ManualClock(0) });
+ * defineSaga('place-order', { retry: { maxAttempts: 5 }, shouldRetry: (error) => !(error instanceof CardDeclined) });
  * ```
  */
-export interface SagaOptions {
+export interface SagaDefinitionOptions {
+  /**
+   * Default retry policy of step actions (core `RetryPolicyOptions`), merged over the default:
+   * `{ maxAttempts: 5 }` keeps the backoff, the cap and the jitter below.
+   * @defaultValue `{ maxAttempts: 3, backoff: { kind: 'exponential', initialDelayMs: 100, multiplier: 2 }, maxDelayMs: 10_000, jitter: 'full' }`
+   */
+  retry?: RetryPolicyOptions;
+  /**
+   * Default retry policy of compensations, merged over the default.
+   * @defaultValue `{ maxAttempts: 5, backoff: { kind: 'exponential', initialDelayMs: 200, multiplier: 2 }, maxDelayMs: 10_000, jitter: 'full' }`
+   */
+  compensationRetry?: RetryPolicyOptions;
+  /**
+   * Whether a failed attempt may be retried (a `NonRetriableError` never is, as with every retry
+   * policy of this package).
+   * @defaultValue retry every error except an `IapError` whose `retryable` is false
+   */
+  shouldRetry?: (error: unknown) => boolean;
+}
+
+/**
+ * Options of a saga runner ({@link createSagaRunner}): the runtime that drives runs of a definition.
+ *
+ * @example
+ * ```ts
+ * createSagaRunner(placeOrder, { store, leaseMs: 15_000, clock: new ManualClock(0) });
+ * ```
+ */
+export interface SagaRunnerOptions {
   /**
    * Store used by `run`, `resume` and the operator calls when they are not given one.
    * @defaultValue none: pass `store` to each call
@@ -41,24 +59,9 @@ export interface SagaOptions {
   leaseMs?: number;
   /**
    * Identifies this worker as lease owner in the store.
-   * @defaultValue a random UUIDv7 per saga object
+   * @defaultValue a random UUIDv7 per runner
    */
   workerId?: string;
-  /**
-   * Default retry policy of step actions.
-   * @defaultValue `{ maxAttempts: 3, backoff: { kind: 'exponential', initialDelayMs: 100, multiplier: 2 }, maxDelayMs: 10_000, jitter: 'full' }`
-   */
-  retry?: RetryPolicyOptions;
-  /**
-   * Default retry policy of compensations.
-   * @defaultValue `{ maxAttempts: 5, backoff: { kind: 'exponential', initialDelayMs: 200, multiplier: 2 }, maxDelayMs: 10_000, jitter: 'full' }`
-   */
-  compensationRetry?: RetryPolicyOptions;
-  /**
-   * Whether a failed attempt may be retried.
-   * @defaultValue retry every error except an `IapError` whose `retryable` is false
-   */
-  shouldRetry?: (error: unknown) => boolean;
   /**
    * Random source for retry jitter (inject `seededRandom(n)` in tests).
    * @defaultValue `Math.random`
@@ -85,47 +88,33 @@ export interface SagaOptions {
   onListenerError?: TypedEmitterOptions['onListenerError'];
 }
 
-/** @internal Every saga option with its default applied. */
-export interface ResolvedSagaOptions {
+/**
+ * Options of {@link createSaga}: those of the definition and those of its runner in one object.
+ *
+ * @example
+ * ```ts
+ * createSaga('place-order', { store, leaseMs: 15_000, retry: { maxAttempts: 5 }, clock: new ManualClock(0) });
+ * ```
+ */
+export interface SagaOptions extends SagaDefinitionOptions, SagaRunnerOptions {}
+
+/** @internal The definition options with their defaults applied. */
+export interface ResolvedDefinitionOptions {
+  readonly retry: RetryPolicy;
+  readonly compensationRetry: RetryPolicy;
+  readonly shouldRetry: (error: unknown) => boolean;
+}
+
+/** @internal The runner options with their defaults applied. */
+export interface ResolvedRunnerOptions {
   readonly store: SagaStore | undefined;
   readonly clock: Clock;
   readonly leaseMs: number;
   readonly workerId: string;
-  readonly retry: RetryPolicy;
-  readonly compensationRetry: RetryPolicy;
-  readonly shouldRetry: (error: unknown) => boolean;
   readonly random: RandomSource;
   readonly pollIntervalMs: number;
   readonly onListenerError: TypedEmitterOptions['onListenerError'];
   readonly telemetry: Telemetry;
-}
-
-const DEFAULT_RETRY: RetryPolicyOptions = {
-  maxAttempts: 3,
-  backoff: { kind: 'exponential', initialDelayMs: 100, multiplier: 2 },
-  maxDelayMs: 10_000,
-  jitter: 'full',
-};
-
-const DEFAULT_COMPENSATION_RETRY: RetryPolicyOptions = {
-  maxAttempts: 5,
-  backoff: { kind: 'exponential', initialDelayMs: 200, multiplier: 2 },
-  maxDelayMs: 10_000,
-  jitter: 'full',
-};
-
-/** @internal The default `shouldRetry`: an IapError says whether it is retryable; other errors are retried. */
-export function defaultShouldRetry(error: unknown): boolean {
-  return IapError.isInstance(error) ? error.retryable : true;
-}
-
-/** @internal Validates a retry policy, naming where it came from when it is invalid. */
-export function resolveRetryPolicy(where: string, options: RetryPolicyOptions): RetryPolicy {
-  try {
-    return createRetryPolicy(options);
-  } catch (error) {
-    throw invalidOptions(where, error instanceof Error ? error.message : 'invalid retry policy');
-  }
 }
 
 function positiveNumber(where: string, name: string, value: number): number {
@@ -133,10 +122,24 @@ function positiveNumber(where: string, name: string, value: number): number {
   return value;
 }
 
-/** @internal Resolves and validates {@link SagaOptions} in one place. */
-export function resolveSagaOptions(sagaName: string, options: SagaOptions): ResolvedSagaOptions {
-  const where = `createSaga("${sagaName}")`;
+function assertObject(where: string, options: unknown): void {
   if (typeof options !== 'object' || options === null) throw invalidOptions(where, 'options must be an object');
+}
+
+/** @internal Resolves and validates {@link SagaDefinitionOptions} in one place (`where` names the caller). */
+export function resolveDefinitionOptions(where: string, options: SagaDefinitionOptions): ResolvedDefinitionOptions {
+  assertObject(where, options);
+  if (options.shouldRetry !== undefined && typeof options.shouldRetry !== 'function') throw invalidOptions(where, 'shouldRetry must be a function');
+  return Object.freeze({
+    retry: mergeRetryPolicy(`${where} option retry`, DEFAULT_SAGA_RETRY, options.retry),
+    compensationRetry: mergeRetryPolicy(`${where} option compensationRetry`, DEFAULT_SAGA_COMPENSATION_RETRY, options.compensationRetry),
+    shouldRetry: options.shouldRetry ?? defaultShouldRetry,
+  });
+}
+
+/** @internal Resolves and validates {@link SagaRunnerOptions} in one place (`where` names the caller). */
+export function resolveRunnerOptions(where: string, options: SagaRunnerOptions): ResolvedRunnerOptions {
+  assertObject(where, options);
   if (options.store !== undefined) assertSagaStore(where, options.store);
   const clock = options.clock ?? systemClock;
   if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
@@ -145,7 +148,6 @@ export function resolveSagaOptions(sagaName: string, options: SagaOptions): Reso
   const leaseMs = positiveNumber(where, 'leaseMs', options.leaseMs ?? 30_000);
   const workerId = options.workerId ?? uuidv7(clock.now());
   if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > 200) throw invalidOptions(where, 'workerId must be a string of 1 to 200 characters');
-  if (options.shouldRetry !== undefined && typeof options.shouldRetry !== 'function') throw invalidOptions(where, 'shouldRetry must be a function');
   if (options.random !== undefined && typeof options.random !== 'function') throw invalidOptions(where, 'random must be a function returning a number in [0, 1)');
   if (options.telemetry !== undefined && (typeof options.telemetry !== 'object' || options.telemetry === null)) throw invalidOptions(where, 'telemetry must be a Telemetry object (counter, histogram, gauge hooks)');
   return Object.freeze({
@@ -153,9 +155,6 @@ export function resolveSagaOptions(sagaName: string, options: SagaOptions): Reso
     clock,
     leaseMs,
     workerId,
-    retry: resolveRetryPolicy(`${where} option retry`, options.retry ?? DEFAULT_RETRY),
-    compensationRetry: resolveRetryPolicy(`${where} option compensationRetry`, options.compensationRetry ?? DEFAULT_COMPENSATION_RETRY),
-    shouldRetry: options.shouldRetry ?? defaultShouldRetry,
     random: options.random ?? Math.random,
     pollIntervalMs: positiveNumber(where, 'pollIntervalMs', options.pollIntervalMs ?? 1_000),
     onListenerError: options.onListenerError,

@@ -1,6 +1,7 @@
 import type { RetryPolicy } from '@iap/core';
 import { definitionError, invalidOptions } from './saga-errors.js';
-import { resolveRetryPolicy, type ResolvedSagaOptions } from './saga-options.js';
+import type { ResolvedDefinitionOptions } from './saga-options.js';
+import { mergeRetryPolicy } from './saga-retry-policy.js';
 import type { SagaCompensationContext, SagaStepContext, SagaStepDefinition } from './saga-step.js';
 
 /** @internal A step with its options resolved. Contexts are erased to `unknown` inside the engine. */
@@ -34,13 +35,13 @@ export function emptyPlan(name: string): SagaPlan {
   return { name, stages: [], pivotStage: Number.POSITIVE_INFINITY, steps: new Map() };
 }
 
-/** @internal Validates and resolves one step definition for stage `stage`. */
+/** @internal Validates and resolves one step definition for stage `stage` (its retry policies merged over the saga's). */
 export function planStep(
   plan: SagaPlan,
   taken: ReadonlySet<string>,
   definition: SagaStepDefinition<unknown, unknown, string, unknown>,
   stage: number,
-  options: ResolvedSagaOptions,
+  options: ResolvedDefinitionOptions,
 ): PlannedStep {
   if (typeof definition !== 'object' || definition === null) throw definitionError(plan.name, 'a step definition must be an object');
   const { name } = definition;
@@ -66,9 +67,9 @@ export function planStep(
     stage,
     action: definition.action,
     compensate: definition.compensate,
-    retry: definition.retry === undefined ? options.retry : resolveRetryPolicy(`${where} option retry`, definition.retry),
-    compensationRetry:
-      definition.compensationRetry === undefined ? options.compensationRetry : resolveRetryPolicy(`${where} option compensationRetry`, definition.compensationRetry),
+    // a step's policies are merged over the saga's, option by option
+    retry: mergeRetryPolicy(`${where} option retry`, options.retry, definition.retry),
+    compensationRetry: mergeRetryPolicy(`${where} option compensationRetry`, options.compensationRetry, definition.compensationRetry),
     timeoutMs,
     shouldRetry: definition.shouldRetry ?? options.shouldRetry,
   });
