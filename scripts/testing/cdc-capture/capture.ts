@@ -9,14 +9,15 @@
  * const result = await runCapture({ url: cluster.url, outDir, settings: DEBEZIUM_SETTINGS });
  * ```
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
+import { captureResult, modeProperties, prepareOutDir, startHarness, waitForSnapshots, type CaptureResult } from './harness-process.js';
 import { SNAPSHOT_COUNTS, STOP_PREFIX, setupStatements, streamTransactions } from './workload.js';
 
 const run = promisify(execFile);
@@ -109,13 +110,7 @@ export interface CaptureOptions {
   readonly deadlineMs?: number;
 }
 
-/** What a capture produced. */
-export interface CaptureResult {
-  /** Setting name → JSONL file. */
-  readonly files: Readonly<Record<string, string>>;
-  /** Setting name → records written. */
-  readonly counts: Readonly<Record<string, number>>;
-}
+export type { CaptureResult } from './harness-process.js';
 
 function engineProperties(options: CaptureOptions): string {
   const url = new URL(options.url);
@@ -142,40 +137,15 @@ function engineProperties(options: CaptureOptions): string {
     'common.skipped.operations=none',
     'common.tombstones.on.delete=true',
   ];
-  for (const setting of options.settings) {
-    const prefix = `engine.${setting.name}.`;
-    lines.push(
-      `${prefix}topic.prefix=${setting.name}`,
-      `${prefix}slot.name=${setting.name.replace(/-/g, '_')}`,
-      `${prefix}decimal.handling.mode=${setting.decimalHandlingMode}`,
-      `${prefix}binary.handling.mode=${setting.binaryHandlingMode}`,
-      `${prefix}converter.schemas.enable=${setting.schemasEnable}`,
-      `${prefix}key.converter.schemas.enable=${setting.schemasEnable}`,
-      `${prefix}value.converter.schemas.enable=${setting.schemasEnable}`,
-    );
-  }
+  for (const setting of options.settings) lines.push(`engine.${setting.name}.slot.name=${setting.name.replace(/-/g, '_')}`, ...modeProperties(setting));
   return `${lines.join('\n')}\n`;
-}
-
-function lineCount(file: string, pattern: RegExp): number {
-  if (!existsSync(file)) return 0;
-  return readFileSync(file, 'utf8').split('\n').filter((line) => pattern.test(line)).length;
-}
-
-async function waitFor(condition: () => boolean, deadline: number, what: string, exited: () => string | undefined): Promise<void> {
-  while (!condition()) {
-    const failure = exited();
-    if (failure !== undefined) throw new Error(`[iap] capture harness exited while waiting for ${what}: ${failure}`);
-    if (Date.now() > deadline) throw new Error(`[iap] capture timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Runs the workload under every setting at once and through wal2json; returns the files written. */
 export async function runCapture(options: CaptureOptions): Promise<CaptureResult> {
   const deadline = Date.now() + (options.deadlineMs ?? 120_000);
-  mkdirSync(options.outDir, { recursive: true });
-  for (const setting of options.settings) rmSync(join(options.outDir, `${setting.name}.jsonl`), { force: true });
+  const names = options.settings.map((setting) => setting.name);
+  prepareOutDir(options.outDir, names);
   const client = new (loadPg().Client)({ connectionString: options.url });
   await client.connect();
   try {
@@ -183,19 +153,9 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
     await client.query("SELECT pg_create_logical_replication_slot('iap_wal2json', 'wal2json')");
     const propsFile = join(options.outDir, 'capture.properties');
     writeFileSync(propsFile, engineProperties(options));
-    const java = spawn('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-jar', options.jar, propsFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    java.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    java.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    let exit: number | null | undefined;
-    const exited = new Promise<void>((resolve) => java.on('exit', (code) => ((exit = code), resolve())));
-    const exitedReason = (): string | undefined => (exit === undefined ? undefined : `code ${exit}; ${output.slice(-2000)}`);
+    const harness = startHarness(options.jar, propsFile, options.outDir);
     try {
-      const snapshotRows = Object.values(SNAPSHOT_COUNTS).reduce((a, b) => a + b, 0);
-      for (const setting of options.settings) {
-        const file = join(options.outDir, `${setting.name}.jsonl`);
-        await waitFor(() => lineCount(file, /\\"op\\":\\"r\\"/) >= snapshotRows, deadline, `the snapshot of ${setting.name}`, exitedReason);
-      }
+      await waitForSnapshots(options.outDir, names, Object.values(SNAPSHOT_COUNTS).reduce((a, b) => a + b, 0), deadline, harness);
       for (const transaction of streamTransactions()) {
         if (transaction.length === 1) await client.query(transaction[0]!);
         else {
@@ -204,23 +164,15 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
           await client.query('COMMIT');
         }
       }
-      await Promise.race([exited, waitFor(() => false, deadline, 'the stop message', exitedReason).catch(() => undefined)]);
-      writeFileSync(join(options.outDir, 'capture.log'), output);
-      if (exit !== 0) throw new Error(`[iap] capture harness failed (${String(exit)}): ${output.slice(-4000)}`);
+      await harness.finish(deadline);
     } finally {
-      if (exit === undefined) java.kill('SIGKILL');
+      harness.kill();
     }
     await captureWal2json(client, options.outDir);
   } finally {
     await client.end();
   }
-  const files: Record<string, string> = {};
-  const counts: Record<string, number> = {};
-  for (const name of [...options.settings.map((setting) => setting.name), 'wal2json-v1', 'wal2json-v2']) {
-    files[name] = join(options.outDir, `${name}.jsonl`);
-    counts[name] = lineCount(files[name], /./);
-  }
-  return { files, counts };
+  return captureResult(options.outDir, [...names, 'wal2json-v1', 'wal2json-v2']);
 }
 
 async function captureWal2json(client: SqlClient, outDir: string): Promise<void> {

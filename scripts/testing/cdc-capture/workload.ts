@@ -170,12 +170,14 @@ export const MESSAGE_BINARY = { prefix: 'iap-bin', hex: '00ff10' } as const;
 /** Prefix of the non-transactional message that ends a capture. */
 export const STOP_PREFIX = 'iap-capture-end';
 
-function insertSql(table: string, row: WorkloadRow): string {
+/** `INSERT INTO table (...) VALUES (...)` of a workload row's SQL literals. */
+export function insertSql(table: string, row: WorkloadRow): string {
   const names = Object.keys(row);
   return `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((name) => row[name]!.sql).join(', ')})`;
 }
 
-function createSql(table: string, columns: readonly WorkloadColumn[]): string {
+/** `CREATE TABLE table (...)` of workload columns. */
+export function createSql(table: string, columns: readonly WorkloadColumn[]): string {
   return `CREATE TABLE ${table} (${columns.map((column) => `${column.name} ${column.sqlType}`).join(', ')})`;
 }
 

@@ -1,5 +1,6 @@
 package dev.iap.cdccapture;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
@@ -27,12 +28,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * setting, in one JVM, and writes every record each engine emits as one JSON line
  * {@code {"destination", "key", "value", "headers"}} where key and value are the exact text the
  * JsonConverter produced (or null). An engine stops after {@code capture.max.records} records,
- * after {@code capture.idle.ms} without a record (once it has seen one), or after the logical
- * decoding message whose prefix is {@code capture.stop.prefix}.
+ * after {@code capture.idle.ms} without a record (once it has seen one), after the logical
+ * decoding message whose prefix is {@code capture.stop.prefix}, or (for connectors without logical
+ * messages) after the first change of the table {@code capture.stop.table} and the transaction
+ * END marker of its transaction (at once when it has no transaction block).
  *
  * <p>Usage: {@code java -jar cdc-capture.jar capture.properties}. Properties:
  * {@code capture.out.dir}, {@code capture.engines=a,b}, {@code capture.idle.ms},
- * {@code capture.max.records}, {@code capture.stop.prefix}, {@code capture.deadline.ms},
+ * {@code capture.max.records}, {@code capture.stop.prefix}, {@code capture.stop.table},
+ * {@code capture.deadline.ms},
  * {@code common.<debezium property>} for every engine and {@code engine.<name>.<property>} per
  * engine. The engine named {@code a} writes {@code <out.dir>/a.jsonl}.
  */
@@ -56,13 +60,14 @@ public final class CdcCapture {
         long maxRecords = Long.parseLong(all.getProperty("capture.max.records", "1000000"));
         long deadlineMs = Long.parseLong(all.getProperty("capture.deadline.ms", "120000"));
         String stopPrefix = all.getProperty("capture.stop.prefix", "");
+        String stopTable = all.getProperty("capture.stop.table", "");
         List<EngineRun> runs = new ArrayList<>();
         for (String name : required(all, "capture.engines").split(",")) {
             Properties props = new Properties();
             copyPrefixed(all, "common.", props);
             copyPrefixed(all, "engine." + name.trim() + ".", props);
             props.setProperty("name", name.trim());
-            runs.add(new EngineRun(name.trim(), props, outDir.resolve(name.trim() + ".jsonl"), maxRecords, stopPrefix));
+            runs.add(new EngineRun(name.trim(), props, outDir.resolve(name.trim() + ".jsonl"), maxRecords, stopPrefix, stopTable));
         }
         ExecutorService executor = Executors.newFixedThreadPool(runs.size());
         for (EngineRun run : runs) executor.execute(run.engine);
@@ -127,14 +132,18 @@ public final class CdcCapture {
         final AtomicLong lastRecordAt = new AtomicLong(System.currentTimeMillis());
         final long maxRecords;
         final String stopPrefix;
+        final String stopTable;
+        boolean stopRowSeen;
+        String stopTransactionId;
         volatile boolean done;
         volatile String stopReason = "running";
         volatile String failure;
 
-        EngineRun(String name, Properties props, Path file, long maxRecords, String stopPrefix) throws IOException {
+        EngineRun(String name, Properties props, Path file, long maxRecords, String stopPrefix, String stopTable) throws IOException {
             this.name = name;
             this.maxRecords = maxRecords;
             this.stopPrefix = stopPrefix;
+            this.stopTable = stopTable;
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             this.engine = DebeziumEngine.create(Json.class)
                     .using(props)
@@ -158,6 +167,7 @@ public final class CdcCapture {
                 out.write(JSON.writeValueAsString(line));
                 out.write('\n');
                 out.flush();
+                if (!stopTable.isEmpty()) checkStopTable(record);
             } catch (IOException e) {
                 failure = "cannot write the capture file: " + e.getMessage();
                 return;
@@ -171,6 +181,29 @@ public final class CdcCapture {
         private boolean isStopMessage(ChangeEvent<String, String> record) {
             String key = record.key();
             return record.destination().endsWith(".message") && key != null && key.contains("\"prefix\":\"" + stopPrefix + "\"");
+        }
+
+        /** The stop table's first change, then the END marker of its transaction. */
+        private void checkStopTable(ChangeEvent<String, String> record) throws IOException {
+            String destination = record.destination();
+            if (stopRowSeen) {
+                JsonNode marker = payloadOf(record.value());
+                if (destination.endsWith(".transaction") && marker != null && "END".equals(marker.path("status").asText())
+                        && marker.path("id").asText().equals(stopTransactionId)) finish("stop-table");
+                return;
+            }
+            if (!destination.endsWith("." + stopTable)) return;
+            stopRowSeen = true;
+            JsonNode payload = payloadOf(record.value());
+            JsonNode transaction = payload == null ? null : payload.get("transaction");
+            if (transaction == null || transaction.isNull()) finish("stop-table");
+            else stopTransactionId = transaction.path("id").asText();
+        }
+
+        private static JsonNode payloadOf(String value) throws IOException {
+            if (value == null) return null;
+            JsonNode root = JSON.readTree(value);
+            return root.has("schema") && root.has("payload") ? root.get("payload") : root;
         }
 
         synchronized void finish(String reason) {
