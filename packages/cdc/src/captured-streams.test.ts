@@ -147,6 +147,17 @@ describe('captured schemaless keys and arrays with columnTypes', () => {
     expect(events.map((event) => event.key)).toEqual(withSchema.map((event) => event.key));
   });
 
+  it.each([
+    ['debezium-pg-string-hex-schemaless', '00ff10'],
+    ['debezium-pg-precise-base64-schemaless', 'AP8Q'],
+  ])('a bytes column type decodes bytea per binary.handling.mode (%s)', (name, sent) => {
+    const columnTypes: ColumnTypeMap = { 'public.types': { c_bytea: { type: 'bytes' } } };
+    const events = parseAll(name, { columnTypes });
+    expect(parseAll(name).find((event) => event.after?.id === 1)?.after?.c_bytea).toBe(sent);
+    expect(Buffer.from(afterOf(events, 'types', 1).c_bytea as Uint8Array).toString('hex')).toBe('00ff10');
+    expect(Buffer.from(afterOf(events, 'types', 3).c_bytea as Uint8Array).toString('hex')).toBe('deadbeef');
+  });
+
   it('an unchanged TOASTed array is Unavailable with an array column type, and unchanged in changedFields', () => {
     const columnTypes: ColumnTypeMap = { 'public.docs': { tags: { type: 'array', items: { type: 'string' } } } };
     const updates = parseAll('debezium-pg-precise-base64-schemaless', { columnTypes }).filter((event) => event.source.table === 'docs' && event.operation === 'update');

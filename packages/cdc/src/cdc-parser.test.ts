@@ -52,6 +52,8 @@ describe('parseChanges / parseChange / safeParseChanges', () => {
       { schemaCacheSize: -1 },
       { columnTypes: { t: { c: { type: 'money' } } } as never },
       { columnTypes: { t: { c: { type: 'decimal', scale: 1.5 } } } },
+      { columnTypes: { t: { c: { type: 'bytes', encoding: 'text' } } } as never },
+      { columnTypes: { t: { c: { type: 'decimal', encoding: 'hex' } } } as never },
       { columnTypes: { t: [] } as never },
     ];
     for (const options of bad) {

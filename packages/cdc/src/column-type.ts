@@ -16,7 +16,7 @@
  * | `json` | JSON text | parsed value (or the text) |
  * | `enum-set` | `'a,b'` | `['a', 'b']` |
  * | `bits` | base64, little-endian | bit string, most significant bit first |
- * | `bytes` | base64 | `Uint8Array` |
+ * | `bytes` | base64, or hex with `encoding: 'hex'` (default: the parser's `binaryHandlingMode`) | `Uint8Array` |
  * | `geometry` | `{wkb, srid}` | `{wkb: Uint8Array, srid}` |
  * | `array` | JSON array (Debezium PostgreSQL arrays), each item decoded with `items` | array; `Unavailable` for the unchanged-TOAST `["__debezium_unavailable_value"]` |
  * | `string` | anything | unchanged |
@@ -37,7 +37,7 @@ export type ColumnType =
   | { readonly type: 'json' }
   | { readonly type: 'enum-set' }
   | { readonly type: 'bits'; readonly length?: number }
-  | { readonly type: 'bytes' }
+  | { readonly type: 'bytes'; readonly encoding?: 'base64' | 'hex' }
   | { readonly type: 'geometry' }
   | { readonly type: 'string' }
   | { readonly type: 'array'; readonly items?: ColumnType };

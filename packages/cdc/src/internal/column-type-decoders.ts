@@ -2,7 +2,7 @@ import type { ColumnType } from '../column-type.js';
 import {
   arrayDecoder,
   bitsDecoder,
-  bytesDecoder,
+  bytesColumnDecoder,
   dateDecoder,
   decimalDecoder,
   enumSetDecoder,
@@ -60,7 +60,7 @@ export function decoderForColumnType(type: ColumnType): ValueDecoder {
     case 'bits':
       return bitsDecoder(type.length);
     case 'bytes':
-      return bytesDecoder;
+      return bytesColumnDecoder(type.encoding);
     case 'geometry':
       return geometryDecoder;
     case 'string':

@@ -1,12 +1,14 @@
 import type { CdcFormat } from '../cdc-format.js';
 import { has, isJsonObject, type JsonObject } from './field-readers.js';
 import { looksFlattened } from './formats/debezium-flattened.js';
+import { isDebeziumSchemaChange } from './formats/debezium-schema-change.js';
 
 const HEARTBEAT_SCHEMA = 'io.debezium.connector.common.Heartbeat';
 
 /**
  * Recognises the format of a message by its shape (first match wins):
- * Debezium envelope (`op`), transaction record (`status` + `id` + `event_count`), heartbeat (only
+ * Debezium envelope (`op`), transaction record (`status` + `id` + `event_count`), schema-change
+ * record (`ddl` + `source` + `tableChanges` / `databaseName`), heartbeat (only
  * `ts_ms`), flattened Debezium (`__op` / `__deleted`, or a Connect-wrapped record without envelope
  * fields), AWS DMS (`metadata.record-type`), Canal (`isDdl`), wal2json v1 (`change[]`), wal2json
  * v2 (one-letter `action`), Datastream (`source_metadata`), Maxwell (`database` + `type`).
@@ -14,6 +16,7 @@ const HEARTBEAT_SCHEMA = 'io.debezium.connector.common.Heartbeat';
 export function detectFormat(message: JsonObject, schema: JsonObject | null, wrapped: boolean, flattenedPrefix: string): CdcFormat | undefined {
   if (typeof message.op === 'string') return 'debezium';
   if (typeof message.status === 'string' && has(message, 'id') && (has(message, 'event_count') || has(message, 'data_collections'))) return 'debezium';
+  if (isDebeziumSchemaChange(message)) return 'debezium';
   const keys = Object.keys(message);
   if ((keys.length === 1 && keys[0] === 'ts_ms') || schema?.name === HEARTBEAT_SCHEMA) return 'debezium';
   if (looksFlattened(message, flattenedPrefix)) return 'debezium-flattened';

@@ -85,7 +85,8 @@ function validateColumnTypes(value: unknown): ColumnTypeMap {
       const { scale, length, encoding } = type as { scale?: unknown; length?: unknown; encoding?: unknown };
       if (scale !== undefined && (typeof scale !== 'number' || !Number.isSafeInteger(scale))) invalid(`${name}.scale`, 'an integer');
       if (length !== undefined && (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 1)) invalid(`${name}.length`, 'a positive integer');
-      if (encoding !== undefined && encoding !== 'base64' && encoding !== 'text') invalid(`${name}.encoding`, "'base64' or 'text'");
+      const encodings = typeName === 'bytes' ? ['base64', 'hex'] : ['base64', 'text'];
+      if (encoding !== undefined && !encodings.includes(encoding as string)) invalid(`${name}.encoding`, `'${encodings[0]}' or '${encodings[1]}'`);
       const { items } = type as { items?: unknown };
       const itemType: unknown = typeof items === 'object' && items !== null ? (items as { type?: unknown }).type : undefined;
       if (items !== undefined && (typeof itemType !== 'string' || !COLUMN_TYPES.has(itemType))) invalid(`${name}.items`, 'a column type object');

@@ -80,6 +80,19 @@ describe('value decoders', () => {
     expect(catchCdcParseError(() => decode({ type: 'timestamp-micros' }, 9223372036854775807n, { temporalMode: 'date' })).message).toContain('outside the range');
   });
 
+  it('bytes: base64, or hex by encoding or by the parser binaryHandlingMode (never hex read as base64)', () => {
+    const hex = (value: unknown): string => Buffer.from(value as Uint8Array).toString('hex');
+    expect(hex(decode({ type: 'bytes' }, 'AP8Q'))).toBe('00ff10');
+    expect(hex(decode({ type: 'bytes', encoding: 'hex' }, '00ff10'))).toBe('00ff10');
+    expect(hex(decode({ type: 'bytes' }, '00FF10', { binaryHandlingMode: 'hex' }))).toBe('00ff10');
+    expect(hex(decode({ type: 'bytes', encoding: 'base64' }, 'AP8Q', { binaryHandlingMode: 'hex' }))).toBe('00ff10');
+    expect(hex(decode({ type: 'bytes' }, 'AP8Q', { binaryHandlingMode: 'base64-url-safe' }))).toBe('00ff10');
+    expect(decode({ type: 'bytes', encoding: 'hex' }, null)).toBeNull();
+    expect(decode({ type: 'bytes', encoding: 'hex' }, '__debezium_unavailable_value')).toBe(Unavailable);
+    for (const bad of ['0f0', 'zz']) expect(catchCdcParseError(() => decode({ type: 'bytes', encoding: 'hex' }, bad))).toMatchObject({ reason: 'invalid-value', path: 'after.v' });
+    expect(catchCdcParseError(() => decode({ type: 'bytes' }, 42, { binaryHandlingMode: 'hex' })).reason).toBe('invalid-value');
+  });
+
   it('bits are little-endian bytes shown most significant bit first', () => {
     expect(decode({ type: 'bits', length: 16 }, Buffer.from([0xc7, 0x07]).toString('base64'))).toBe('0000011111000111');
     expect(decode({ type: 'bits', length: 3 }, Buffer.from([0x05]).toString('base64'))).toBe('101');

@@ -2,6 +2,7 @@ import type { CdcValue, Row } from '../cdc-value.js';
 import { Decimal, bigintFromTwosComplement, formatScaled, numberFromTwosComplement, parseDecimalText } from '../decimal.js';
 import { Unavailable } from '../unavailable.js';
 import { base64ToBytesStrict } from './base64.js';
+import { hexToBytesStrict } from './hex.js';
 import { dateInfinity, isInfinityText, timestampInfinity } from './pg-infinity.js';
 import { child, fail, type DecodeContext, type Path } from './decode-context.js';
 import { isJsonObject } from './field-readers.js';
@@ -327,6 +328,18 @@ export const bytesDecoder: ValueDecoder = (value, context, _container, key, path
   if (isPlaceholder(value, context)) return Unavailable;
   return decodeBytes(value, context, path, key);
 };
+
+/**
+ * The `bytes` column type (schemaless): base64 or hex text to `Uint8Array`; without an `encoding`,
+ * the parser's `binaryHandlingMode` (the connector's `binary.handling.mode`) says which.
+ */
+export function bytesColumnDecoder(encoding: 'base64' | 'hex' | undefined): ValueDecoder {
+  return (value, context, container, key, path) => {
+    const hex = (encoding ?? (context.options.binaryHandlingMode === 'hex' ? 'hex' : 'base64')) === 'hex';
+    if (!hex || typeof value !== 'string' || isPlaceholder(value, context)) return bytesDecoder(value, context, container, key, path);
+    return hexToBytesStrict(value) ?? invalidValue(context, path, key, 'is not valid hex', "check the connector's binary.handling.mode and the column type's encoding");
+  };
+}
 
 /** `io.debezium.data.Bits`: little-endian bytes to a bit string (most significant bit first). */
 export function bitsDecoder(length: number | undefined): ValueDecoder {

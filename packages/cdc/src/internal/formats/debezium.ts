@@ -1,22 +1,22 @@
 import type { Row } from '../../cdc-value.js';
 import type { BeforeImage, ChangeEvent, ChangeOperation, DataCollectionCount, TransactionBlock } from '../../change-event.js';
-import type { SourceInfo, SourcePosition } from '../../source-info.js';
+import type { SourceInfo } from '../../source-info.js';
 import { hexToBytesStrict } from '../hex.js';
 import { base64ToBytesStrict } from '../base64.js';
 import { compileStructFields, fieldSchema } from '../connect-schema.js';
 import { child, fail, type DecodeContext, type Path } from '../decode-context.js';
-import { createEvent, createSource, normaliseSnapshot, type EventInit, type Mutable } from '../event-factory.js';
+import { createEvent, createSource, type EventInit, type Mutable } from '../event-factory.js';
+import { isDebeziumSchemaChange, parseDebeziumSchemaChange } from './debezium-schema-change.js';
+import { debeziumSource, readTimes } from './debezium-source.js';
 import {
   has,
   isJsonObject,
   optionalArray,
   optionalIdText,
-  optionalInteger,
   optionalObject,
   optionalSafeInteger,
   optionalString,
   requiredString,
-  toBigInt,
   type JsonObject,
 } from '../field-readers.js';
 import type { EnvelopePlans, FormatInput } from '../format-input.js';
@@ -42,12 +42,13 @@ function rowPlanOf(schema: JsonObject, field: 'before' | 'after', context: Decod
 
 /**
  * Parses a Debezium value: a change envelope (`op` c/u/d/r/t/m), a transaction metadata record
- * (`status` BEGIN/END) or a heartbeat (`ts_ms` only).
+ * (`status` BEGIN/END), a schema-change record (`ddl`) or a heartbeat (`ts_ms` only).
  */
 export function parseDebezium(input: FormatInput): ChangeEvent[] {
   const { message, context, path } = input;
   if (has(message, 'op')) return [parseEnvelope(input)];
   if (has(message, 'status') && has(message, 'id')) return [parseTransactionMetadata(input)];
+  if (isDebeziumSchemaChange(message)) return [parseDebeziumSchemaChange(input)];
   if (isHeartbeat(input)) return [parseHeartbeat(input)];
   return fail(context, 'missing-field', child(path, 'op'), 'is required in a Debezium change event', 'set the format option if this is not Debezium');
 }
@@ -55,16 +56,6 @@ export function parseDebezium(input: FormatInput): ChangeEvent[] {
 function isHeartbeat(input: FormatInput): boolean {
   const keys = Object.keys(input.message);
   return (keys.length === 1 && keys[0] === 'ts_ms') || input.schema?.name === 'io.debezium.connector.common.Heartbeat';
-}
-
-/** `ts_ms` / `ts_us` / `ts_ns` of an envelope or source block as ms, and exact ns when `ts_us`/`ts_ns` give them. */
-export function readTimes(context: DecodeContext, object: JsonObject, path: Path): { ms: number | null; ns: bigint | null } {
-  const ms = optionalSafeInteger(context, object, 'ts_ms', path);
-  const ns = optionalInteger(context, object, 'ts_ns', path);
-  if (ns !== null) return { ms, ns: toBigInt(ns) };
-  const us = optionalInteger(context, object, 'ts_us', path);
-  if (us !== null) return { ms, ns: toBigInt(us) * 1000n };
-  return { ms, ns: null };
 }
 
 function parseEnvelope(input: FormatInput): ChangeEvent {
@@ -185,87 +176,6 @@ function logicalMessage(context: DecodeContext, message: JsonObject, path: Path)
     bytes = decoded;
   }
   return { prefix, content: bytes, transactional: null };
-}
-
-/** Builds a {@link SourceInfo} from a Debezium `source` block (any connector). */
-export function debeziumSource(context: DecodeContext, source: JsonObject, path: Path, snapshotRead = false): SourceInfo {
-  const connector = optionalString(context, source, 'connector', path);
-  const snapshot = normaliseSnapshot(source.snapshot);
-  if (snapshot === undefined) return fail(context, 'invalid-field', child(path, 'snapshot'), 'must be a string or a boolean');
-  const times = readTimes(context, source, path);
-  return createSource({
-    connector,
-    name: optionalString(context, source, 'name', path),
-    version: optionalString(context, source, 'version', path),
-    database: optionalString(context, source, 'db', path),
-    schema: optionalString(context, source, 'schema', path),
-    table: optionalString(context, source, 'table', path) ?? optionalString(context, source, 'collection', path),
-    position: positionOf(context, connector, source, path),
-    transactionId: optionalIdText(context, source, 'txId', path) ?? optionalIdText(context, source, 'txnNumber', path),
-    snapshot,
-    isSnapshot: snapshotRead || (snapshot !== null && snapshot !== 'false'),
-    timeMs: times.ms,
-    timeNs: times.ns,
-  });
-}
-
-function positionOf(context: DecodeContext, connector: string | null, source: JsonObject, path: Path): SourcePosition | null {
-  switch (connector) {
-    case 'postgresql': {
-      const lsn = optionalInteger(context, source, 'lsn', path);
-      if (lsn === null) return null;
-      return { type: 'postgres', lsn: toBigInt(lsn), sequence: sequenceOf(context, source, path) };
-    }
-    case 'mysql':
-    case 'mariadb': {
-      const file = optionalString(context, source, 'file', path);
-      const position = optionalInteger(context, source, 'pos', path);
-      if (file === null || position === null) return null;
-      return {
-        type: 'mysql',
-        file,
-        position,
-        row: optionalSafeInteger(context, source, 'row', path),
-        gtid: optionalString(context, source, 'gtid', path),
-        serverId: optionalInteger(context, source, 'server_id', path),
-      };
-    }
-    case 'sqlserver':
-    case 'db2':
-    case 'informix':
-      return {
-        type: 'sqlserver',
-        changeLsn: optionalIdText(context, source, 'change_lsn', path),
-        commitLsn: optionalIdText(context, source, 'commit_lsn', path),
-        eventSerialNo: optionalInteger(context, source, 'event_serial_no', path),
-      };
-    case 'mongodb':
-      return {
-        type: 'mongodb',
-        replicaSet: optionalString(context, source, 'rs', path),
-        order: optionalSafeInteger(context, source, 'ord', path),
-        token: optionalIdText(context, source, 'resume_token', path) ?? optionalIdText(context, source, 'h', path),
-      };
-    case 'oracle':
-      return { type: 'oracle', scn: optionalIdText(context, source, 'scn', path), commitScn: optionalIdText(context, source, 'commit_scn', path) };
-    default:
-      return null;
-  }
-}
-
-function sequenceOf(context: DecodeContext, source: JsonObject, path: Path): readonly (string | null)[] | null {
-  const text = optionalString(context, source, 'sequence', path);
-  if (text === null) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return fail(context, 'invalid-field', child(path, 'sequence'), 'must be a JSON array of LSN strings');
-  }
-  if (!Array.isArray(parsed) || !parsed.every((entry) => entry === null || typeof entry === 'string')) {
-    return fail(context, 'invalid-field', child(path, 'sequence'), 'must be a JSON array of LSN strings');
-  }
-  return parsed as (string | null)[];
 }
 
 function parseTransactionMetadata(input: FormatInput): ChangeEvent {

@@ -5,14 +5,14 @@
  * every parsed value against what the workload wrote. Skips loudly without java / mvn / the
  * PostgreSQL server binaries / wal2json, or fails under IAP_REQUIRE_SERVICES=1.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_POSTGRES_SETTINGS, DEBEZIUM_SETTINGS, buildCaptureJar, javaToolsMissing, runCapture, type CaptureResult } from '../../../../../scripts/testing/cdc-capture/capture.js';
 import { postgresBinDir, startPrivatePostgres, type PrivatePostgres } from '../../../../../scripts/testing/private-postgres.js';
 import { createCdcParser, createTransactionAssembler, type ChangeEvent } from '../../../src/index.js';
-import { schemalessTypes, typesMismatches } from './workload-check.js';
+import { capturedRecords, schemalessTypes, typesMismatches } from './workload-check.js';
 
 async function missingTool(): Promise<string | undefined> {
   const java = await javaToolsMissing();
@@ -28,13 +28,6 @@ const missing = await missingTool();
 if (missing !== undefined) {
   if (process.env.IAP_REQUIRE_SERVICES === '1') throw new Error(`[iap] live CDC capture needs ${missing} and IAP_REQUIRE_SERVICES=1`);
   console.warn(`\n!!! SKIPPING live CDC capture tests: ${missing} (set IAP_REQUIRE_SERVICES=1 to fail instead)\n`);
-}
-
-function records(file: string): { key: string | null; value: string | null; destination?: string }[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { key: string | null; value: string | null });
 }
 
 describe.skipIf(missing !== undefined)('live capture: Debezium PostgreSQL and wal2json', () => {
@@ -56,7 +49,7 @@ describe.skipIf(missing !== undefined)('live capture: Debezium PostgreSQL and wa
 
   it.each(DEBEZIUM_SETTINGS)('$name: every record parses, every value is what was written, every transaction completes', (setting) => {
     const parser = createCdcParser({ binaryHandlingMode: setting.binaryHandlingMode, columnTypes: setting.schemasEnable ? {} : schemalessTypes(setting) });
-    const events: ChangeEvent[] = records(result.files[setting.name]!).flatMap((line) => parser.parse(line.value, { key: line.key }));
+    const events: ChangeEvent[] = capturedRecords(result.files[setting.name]!).flatMap((line) => parser.parse(line.value, { key: line.key ?? null }));
     expect(result.counts[setting.name]).toBeGreaterThanOrEqual(50);
     expect(typesMismatches(setting, events)).toEqual([]);
     const assembler = createTransactionAssembler();
@@ -70,7 +63,7 @@ describe.skipIf(missing !== undefined)('live capture: Debezium PostgreSQL and wa
   it.each(['1', '2'] as const)('wal2json format %s: transactions complete, values typed', (version) => {
     const parser = createCdcParser({ format: version === '1' ? 'wal2json-v1' : 'wal2json-v2' });
     const assembler = createTransactionAssembler();
-    const events = records(result.files[`wal2json-v${version}`]!).flatMap((line) => {
+    const events = capturedRecords(result.files[`wal2json-v${version}`]!).flatMap((line) => {
       const parsed = parser.safeParse(line.value);
       return parsed.ok ? parsed.events : []; // wal2json 2.5 format 1 writes one non-transactional message as invalid JSON
     });

@@ -3,7 +3,8 @@
  * workload.ts), allowing only the documented per-setting differences of Debezium itself.
  */
 import { isUnavailable, type ChangeEvent, type ColumnTypeMap } from '../../../src/index.js';
-import { TYPES_ROWS } from '../../../../../scripts/testing/cdc-capture/workload.js';
+import { readFileSync } from 'node:fs';
+import { TYPES_ROWS, type WorkloadRow } from '../../../../../scripts/testing/cdc-capture/workload.js';
 import type { DebeziumSetting } from '../../../../../scripts/testing/cdc-capture/capture.js';
 
 /** A parsed value in the workload's notation (bytes as hex, Unavailable marked). */
@@ -28,10 +29,13 @@ export function expectedUnder(setting: DebeziumSetting, column: string, written:
   return written;
 }
 
-/** Every mismatch between the parsed insert/snapshot rows of `types` and the workload, as text. */
-export function typesMismatches(setting: DebeziumSetting, events: readonly ChangeEvent[]): string[] {
+/**
+ * Every mismatch between the parsed insert/snapshot rows of a `types` table and the rows a workload
+ * wrote, as text; `expected` maps what was written to what the setting makes of it.
+ */
+export function rowMismatches(rows: readonly WorkloadRow[], events: readonly ChangeEvent[], expected: (column: string, written: unknown) => unknown): string[] {
   const problems: string[] = [];
-  for (const row of TYPES_ROWS) {
+  for (const row of rows) {
     const id = row.id!.expect;
     const event = events.find((e) => e.source.table === 'types' && (e.operation === 'insert' || e.operation === 'read') && e.after?.id === id);
     if (event?.after == null) {
@@ -40,13 +44,33 @@ export function typesMismatches(setting: DebeziumSetting, events: readonly Chang
     }
     for (const [column, cell] of Object.entries(row)) {
       const actual = normalise(event.after[column]);
-      const expected = expectedUnder(setting, column, cell.expect);
-      if (!Object.is(actual, expected) && JSON.stringify(actual, replacer) !== JSON.stringify(expected, replacer)) {
-        problems.push(`types/${String(id)}.${column}: got ${JSON.stringify(actual, replacer)}, wrote ${cell.sql} (expected ${JSON.stringify(expected, replacer)})`);
+      const wanted = expected(column, cell.expect);
+      if (!Object.is(actual, wanted) && JSON.stringify(actual, replacer) !== JSON.stringify(wanted, replacer)) {
+        problems.push(`types/${String(id)}.${column}: got ${JSON.stringify(actual, replacer)}, wrote ${cell.sql} (expected ${JSON.stringify(wanted, replacer)})`);
       }
     }
   }
   return problems;
+}
+
+/** Every mismatch between the parsed insert/snapshot rows of `types` and the workload, as text. */
+export function typesMismatches(setting: DebeziumSetting, events: readonly ChangeEvent[]): string[] {
+  return rowMismatches(TYPES_ROWS, events, (column, written) => expectedUnder(setting, column, written));
+}
+
+/** One line of a captured stream: Debezium `{destination, key, value}`, wal2json `{lsn, xid, value}`. */
+export interface CapturedRecord {
+  readonly destination?: string;
+  readonly key?: string | null;
+  readonly value: string | null;
+}
+
+/** The records of a captured stream file. */
+export function capturedRecords(file: string): CapturedRecord[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as CapturedRecord);
 }
 
 function replacer(_key: string, value: unknown): unknown {
