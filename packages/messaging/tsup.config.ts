@@ -14,5 +14,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: false,
+  // import.meta.url in the CJS build (postgres/load-pg.ts loads the optional pg peer with createRequire)
+  shims: true,
   treeshake: true,
 });

@@ -27,6 +27,8 @@ export const ErrorCode = {
   IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
   /** Publishing a message failed. */
   PUBLISH_FAILED: 'PUBLISH_FAILED',
+  /** An optional peer dependency the feature needs (a driver or client) is not installed; the message names the package to install. */
+  MISSING_PEER: 'MISSING_PEER',
   /** An unexpected error that was not an IapError, wrapped by `toIapError`. */
   UNKNOWN: 'UNKNOWN',
 

@@ -3,7 +3,8 @@
  * name (given, or created from a connection string).
  */
 import { ErrorCode, IapError, systemClock, type Clock } from '@iap/core';
-import pg from 'pg';
+import type { Pool } from 'pg';
+import { loadPg } from './postgres/load-pg.js';
 
 /**
  * Options for {@link createPostgresDatabase}: give either `pool` or `connectionString`.
@@ -19,7 +20,7 @@ export interface PostgresDatabaseOptions {
    * the process when the server restarts or a backend is terminated.
    * @defaultValue none: a pool is created from `connectionString`
    */
-  pool?: pg.Pool;
+  pool?: Pool;
   /** Create a pool for this URL (ended by `close()`). @defaultValue none: `pool` or `connectionString` is required */
   connectionString?: string;
   /** Pool size when the pool is created from `connectionString`. @defaultValue `10` */
@@ -49,7 +50,7 @@ export interface PostgresDatabaseOptions {
 
 /** Options with every default applied, and the pool to use. */
 export interface ResolvedPostgresDatabaseOptions {
-  readonly pool: pg.Pool;
+  readonly pool: Pool;
   /** Whether the pool was created here (and is ended by `close()`). */
   readonly ownsPool: boolean;
   readonly clock: Clock;
@@ -66,7 +67,7 @@ function ignoreIdleError(): void {
 }
 
 /** The pool the options name: the one given (with an idle-error listener when it has none), or a new one. */
-function resolvePool(options: PostgresDatabaseOptions): pg.Pool {
+function resolvePool(options: PostgresDatabaseOptions): Pool {
   if (options.pool !== undefined) {
     if (typeof options.pool !== 'object' || options.pool === null || typeof options.pool.connect !== 'function') throw invalid('pool must be a pg.Pool');
     const pool = options.pool;
@@ -80,6 +81,7 @@ function resolvePool(options: PostgresDatabaseOptions): pg.Pool {
   if (!Number.isInteger(max) || max < 1) throw invalid('maxConnections must be an integer >= 1');
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   if (!Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 0) throw invalid('connectTimeoutMs must be an integer >= 0');
+  const pg = loadPg('createPostgresDatabase({ connectionString })');
   const pool = new pg.Pool({ connectionString: options.connectionString, max, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   // an idle client's error (server restart) must not crash the process; the next query reconnects
   pool.on('error', ignoreIdleError);

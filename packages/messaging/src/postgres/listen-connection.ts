@@ -4,13 +4,13 @@
  * missed meanwhile (the relay's backup poll covers the gap).
  */
 import { ErrorCode, IapError, type Clock, type TimerHandle } from '@iap/core';
-import type pg from 'pg';
+import type { Notification, Pool, PoolClient } from 'pg';
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** What the LISTEN connection uses. */
 export interface ListenConnectionOptions {
-  readonly pool: pg.Pool;
+  readonly pool: Pool;
   readonly clock: Clock;
   readonly reconnectDelayMs: number;
 }
@@ -19,7 +19,7 @@ export interface ListenConnectionOptions {
 export class ListenConnection {
   readonly #options: ListenConnectionOptions;
   readonly #channels = new Map<string, Set<() => void>>();
-  #client: pg.PoolClient | undefined;
+  #client: PoolClient | undefined;
   #connecting: Promise<void> | undefined;
   #reconnectTimer: TimerHandle | undefined;
   #closed = false;
@@ -70,7 +70,7 @@ export class ListenConnection {
     else await client.query(`UNLISTEN "${channel}"`).catch(() => undefined);
   }
 
-  readonly #onNotification = (message: pg.Notification): void => {
+  readonly #onNotification = (message: Notification): void => {
     const set = this.#channels.get(message.channel);
     if (set) for (const callback of set) callback();
   };
@@ -79,7 +79,7 @@ export class ListenConnection {
     for (const set of this.#channels.values()) for (const callback of set) callback();
   }
 
-  #drop(client: pg.PoolClient, error?: Error): void {
+  #drop(client: PoolClient, error?: Error): void {
     client.removeListener('notification', this.#onNotification);
     client.removeAllListeners('error');
     client.release(error ?? true);
