@@ -11,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,13 +87,43 @@ export async function javaToolsMissing(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Builds the harness with `mvn -q -B package` unless the cached jar for these sources exists. */
+/** A build lock older than this is taken for the leftover of a killed build. */
+const STALE_BUILD_LOCK_MS = 15 * 60_000;
+
+/** Takes the build lock (a directory beside the jar); resolves to false when the jar appeared meanwhile. */
+async function takeBuildLock(lock: string, jar: string): Promise<boolean> {
+  const deadline = Date.now() + STALE_BUILD_LOCK_MS + 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return true;
+    } catch {
+      if (existsSync(jar)) return false;
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_BUILD_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`[iap] timed out waiting for another build of the capture harness (${lock})`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/**
+ * Builds the harness with `mvn -q -B package` unless the cached jar for these sources exists. Test
+ * files that run at once share one build: the first takes a lock, the others wait for the jar.
+ */
 export async function buildCaptureJar(): Promise<string> {
   const jar = captureJarPath();
   if (existsSync(jar)) return jar;
-  await run('mvn', ['-q', '-B', 'package', '-f', join(HERE, 'pom.xml')], { timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
   mkdirSync(dirname(jar), { recursive: true });
-  copyFileSync(join(HERE, 'target', 'cdc-capture.jar'), jar);
+  const lock = `${jar}.lock`;
+  if (!(await takeBuildLock(lock, jar))) return jar;
+  try {
+    if (existsSync(jar)) return jar;
+    await run('mvn', ['-q', '-B', 'package', '-f', join(HERE, 'pom.xml')], { timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
+    copyFileSync(join(HERE, 'target', 'cdc-capture.jar'), `${jar}.partial`);
+    renameSync(`${jar}.partial`, jar);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
   return jar;
 }
 
