@@ -1,3 +1,4 @@
+import { checkExecutor } from './internal/argument-checks.js';
 import { ErrorCode, IapError, systemClock, type Clock } from '@iap/core';
 import type { SqlExecutor } from './executor.js';
 import { storeFailed } from './internal/database-error.js';
@@ -123,6 +124,7 @@ export function createInbox(options: InboxOptions = {}): Inbox {
 
   return Object.freeze({
     async handle<T>(tx: SqlExecutor, key: InboxKey, handler: (tx: SqlExecutor) => Promise<T> | T): Promise<InboxResult<T>> {
+      checkExecutor('inbox.handle', tx);
       checkKey(key);
       if (typeof handler !== 'function') throw new IapError(ErrorCode.VALIDATION, 'inbox.handle: handler must be a function');
       let inserted: boolean;
@@ -137,6 +139,7 @@ export function createInbox(options: InboxOptions = {}): Inbox {
     },
 
     async has(db: SqlExecutor, key: InboxKey): Promise<boolean> {
+      checkExecutor('inbox.has', db);
       checkKey(key);
       try {
         const result = await db.query(exists, [key.consumer, key.messageId, clock.now() - retentionMs]);

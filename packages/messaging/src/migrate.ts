@@ -1,3 +1,4 @@
+import { checkDatabase } from './internal/argument-checks.js';
 import { ErrorCode, IapError } from '@iap/core';
 import type { MessagingDatabase } from './executor.js';
 import { MIGRATIONS, LATEST_SCHEMA_VERSION } from './internal/migration-sql.js';
@@ -36,6 +37,7 @@ export interface MigrationResult {
  * ```
  */
 export async function migrate(db: MessagingDatabase, options: MessagingTablesOptions = {}): Promise<MigrationResult> {
+  checkDatabase('migrate', db);
   const names = resolveTableNames(options);
   try {
     return await db.transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import { checkExecutor } from './internal/argument-checks.js';
 import { ErrorCode, IapError, ValidationError, systemClock, toCloudEvent, validateEnvelope, type Clock, type Envelope, type ValidationIssue } from '@iap/core';
 import type { SqlExecutor } from './executor.js';
 import { storeFailed } from './internal/database-error.js';
@@ -230,6 +231,7 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
     tables: Object.freeze({ schema: names.schema, tablePrefix: names.tablePrefix }),
 
     async enqueue(tx, input) {
+      checkExecutor('outbox.enqueue', tx);
       const list: readonly OutboxMessage[] = Array.isArray(input) ? (input as readonly OutboxMessage[]) : [input as OutboxMessage];
       if (list.length === 0) return;
       const issues: ValidationIssue[] = [];
