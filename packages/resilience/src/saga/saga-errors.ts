@@ -1,4 +1,114 @@
-import { ErrorCode, hasErrorCode, IapError, toIapError } from '@iap/core';
+import { ErrorCode, hasErrorCode, IapError, toIapError, type IapErrorOptions } from '@iap/core';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
+
+/**
+ * A saga step or its compensation failed after its retries (code `SAGA_STEP_FAILED`); `cause` holds
+ * the original error (or its stored form after a restart).
+ *
+ * @example
+ * ```ts
+ * import { SagaStepError } from '@iap/resilience';
+ *
+ * const failedStep = (error: unknown): string | undefined => (SagaStepError.isInstance(error) ? error.step : undefined);
+ * ```
+ */
+export class SagaStepError extends IapError<typeof ResilienceErrorCode.SAGA_STEP_FAILED> {
+  static override readonly errorBrand = 'iap.resilience.SagaStepError';
+  /** The saga run. */
+  readonly sagaId: string;
+  /** The saga's name. */
+  readonly sagaName: string;
+  /** The step that failed. */
+  readonly step: string;
+  /** Whether the step's action or its compensation failed. */
+  readonly phase: 'action' | 'compensation';
+
+  constructor(message: string, fields: { sagaId: string; sagaName: string; step: string; phase: 'action' | 'compensation' }, options: IapErrorOptions = {}) {
+    super(ResilienceErrorCode.SAGA_STEP_FAILED, message, { ...options, details: { ...fields, ...options.details } });
+    this.name = 'SagaStepError';
+    this.sagaId = fields.sagaId;
+    this.sagaName = fields.sagaName;
+    this.step = fields.step;
+    this.phase = fields.phase;
+  }
+}
+
+/**
+ * The saga is in a status that does not allow the operation (code `SAGA_STATE`).
+ *
+ * @example
+ * ```ts
+ * import { SagaStateError } from '@iap/resilience';
+ *
+ * const conflict = (error: unknown): boolean => SagaStateError.isInstance(error);
+ * ```
+ */
+export class SagaStateError extends IapError<typeof ResilienceErrorCode.SAGA_STATE> {
+  static override readonly errorBrand = 'iap.resilience.SagaStateError';
+  /** The saga run, when the operation named one. */
+  readonly sagaId: string | undefined;
+
+  /** @param options - `details.sagaId` names the run (and becomes `sagaId`). */
+  constructor(message: string, options: IapErrorOptions = {}) {
+    super(ResilienceErrorCode.SAGA_STATE, message, options);
+    this.name = 'SagaStateError';
+    const sagaId = options.details?.['sagaId'];
+    this.sagaId = typeof sagaId === 'string' ? sagaId : undefined;
+  }
+}
+
+/**
+ * A saga definition is invalid (code `SAGA_DEFINITION`), raised while building it.
+ *
+ * @example
+ * ```ts
+ * import { SagaDefinitionError } from '@iap/resilience';
+ *
+ * const badDefinition = (error: unknown): boolean => SagaDefinitionError.isInstance(error);
+ * ```
+ */
+export class SagaDefinitionError extends IapError<typeof ResilienceErrorCode.SAGA_DEFINITION> {
+  static override readonly errorBrand = 'iap.resilience.SagaDefinitionError';
+  /** The saga's name. */
+  readonly sagaName: string;
+
+  constructor(sagaName: string, message: string, details: Record<string, unknown> = {}) {
+    super(ResilienceErrorCode.SAGA_DEFINITION, `saga "${sagaName}": ${message}`, { details: { sagaName, ...details } });
+    this.name = 'SagaDefinitionError';
+    this.sagaName = sagaName;
+  }
+}
+
+/**
+ * The saga passed its `deadlineMs` before the pivot (code `SAGA_DEADLINE`): it compensated.
+ *
+ * @example
+ * ```ts
+ * import { SagaDeadlineError } from '@iap/resilience';
+ *
+ * const late = (error: unknown): string | undefined => (SagaDeadlineError.isInstance(error) ? error.step : undefined);
+ * ```
+ */
+export class SagaDeadlineError extends IapError<typeof ResilienceErrorCode.SAGA_DEADLINE> {
+  static override readonly errorBrand = 'iap.resilience.SagaDeadlineError';
+  /** The saga run. */
+  readonly sagaId: string;
+  /** The saga's name. */
+  readonly sagaName: string;
+  /** The step that could not complete in time. */
+  readonly step: string;
+
+  constructor(fields: { sagaId: string; sagaName: string; step: string }, cause?: unknown) {
+    super(ResilienceErrorCode.SAGA_DEADLINE, `saga "${fields.sagaName}" passed its deadline before step "${fields.step}" could complete; compensating`, {
+      cause,
+      details: { ...fields },
+    });
+    this.name = 'SagaDeadlineError';
+    this.sagaId = fields.sagaId;
+    this.sagaName = fields.sagaName;
+    this.step = fields.step;
+  }
+}
 
 /**
  * True when `error` is an `IapError` with code `SAGA_STEP_FAILED`: a saga step (or compensation)
@@ -12,8 +122,8 @@ import { ErrorCode, hasErrorCode, IapError, toIapError } from '@iap/core';
  * if (isSagaStepError(result.error)) console.warn(result.error.details.step, result.error.message);
  * ```
  */
-export function isSagaStepError(error: unknown): error is IapError {
-  return hasErrorCode(error, ErrorCode.SAGA_STEP_FAILED);
+export function isSagaStepError(error: unknown): error is SagaStepError {
+  return SagaStepError.isInstance(error);
 }
 
 /**
@@ -25,8 +135,8 @@ export function isSagaStepError(error: unknown): error is IapError {
  * try { await saga.retry(sagaId); } catch (err) { if (isSagaStateError(err)) console.warn(err.details.status); }
  * ```
  */
-export function isSagaStateError(error: unknown): error is IapError {
-  return hasErrorCode(error, ErrorCode.SAGA_STATE);
+export function isSagaStateError(error: unknown): error is SagaStateError {
+  return SagaStateError.isInstance(error);
 }
 
 /**
@@ -38,8 +148,8 @@ export function isSagaStateError(error: unknown): error is IapError {
  * try { createSaga('order').pivot(); } catch (err) { if (isSagaDefinitionError(err)) console.error(err.message); }
  * ```
  */
-export function isSagaDefinitionError(error: unknown): error is IapError {
-  return hasErrorCode(error, ErrorCode.SAGA_DEFINITION);
+export function isSagaDefinitionError(error: unknown): error is SagaDefinitionError {
+  return SagaDefinitionError.isInstance(error);
 }
 
 /**
@@ -51,8 +161,8 @@ export function isSagaDefinitionError(error: unknown): error is IapError {
  * if (isSagaDeadlineError(result.error)) metrics.count('saga.deadline');
  * ```
  */
-export function isSagaDeadlineError(error: unknown): error is IapError {
-  return hasErrorCode(error, ErrorCode.SAGA_DEADLINE);
+export function isSagaDeadlineError(error: unknown): error is SagaDeadlineError {
+  return SagaDeadlineError.isInstance(error);
 }
 
 /**
@@ -69,8 +179,8 @@ export function isSagaLeaseLostError(error: unknown): error is IapError {
 }
 
 /** @internal An `SAGA_DEFINITION` error. */
-export function definitionError(sagaName: string, message: string, details: Record<string, unknown> = {}): IapError {
-  return new IapError(ErrorCode.SAGA_DEFINITION, `saga "${sagaName}": ${message}`, { details: { sagaName, ...details } });
+export function definitionError(sagaName: string, message: string, details: Record<string, unknown> = {}): SagaDefinitionError {
+  return new SagaDefinitionError(sagaName, message, details);
 }
 
 /** @internal An `INVALID_OPTIONS` error. */

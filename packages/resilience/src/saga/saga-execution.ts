@@ -1,6 +1,7 @@
 import { ErrorCode, hasErrorCode, IapError, type TypedEmitter } from '@iap/core';
 import { RunLease } from './run-lease.js';
 import { asError, definitionError } from './saga-errors.js';
+import { SagaDeadlineError, SagaStateError } from './saga-errors.js';
 import type { SagaEvents, SagaPhase } from './saga-events.js';
 import { fromJsonText, toJsonText, toStoredError } from './saga-json.js';
 import type { Timeout } from '../timeout.js';
@@ -207,7 +208,7 @@ export class SagaExecution {
   async #failForward(failures: ReadonlyArray<Extract<StepOutcome, { ok: false }>>, beforePivot: boolean): Promise<void> {
     const { sagaId, sagaName } = this.#record;
     const first = failures[0]!;
-    const failure: StoredFailure = { step: first.step, error: toStoredError(first.error), deadline: hasErrorCode(first.error, ErrorCode.SAGA_DEADLINE) };
+    const failure: StoredFailure = { step: first.step, error: toStoredError(first.error), deadline: SagaDeadlineError.isInstance(first.error) };
     const status: SagaStatus = beforePivot ? 'compensating' : 'failed';
     const failureJson = JSON.stringify(failure);
     await this.#write(
@@ -224,7 +225,7 @@ export class SagaExecution {
     const failure = parseFailure(this.#failureJson);
     const reason =
       failure === undefined
-        ? new IapError(ErrorCode.SAGA_STATE, `saga "${sagaName}" ${sagaId} is compensating without a recorded failure`, { details: { sagaId } })
+        ? new SagaStateError(`saga "${sagaName}" ${sagaId} is compensating without a recorded failure`, { details: { sagaId } })
         : failureError(this.#record, failure, this.#failureOriginal);
     for (let groups = this.#state.compensationGroups(); groups.length > 0; groups = this.#state.compensationGroups()) {
       const group = groups[0]!.map((name) => this.#env.plan.steps.get(name)!);

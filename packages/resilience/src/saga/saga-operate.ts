@@ -1,6 +1,7 @@
 import { ErrorCode, IapError } from '@iap/core';
 import type { SagaOperatorOptions } from './saga-call-options.js';
 import { invalidOptions } from './saga-errors.js';
+import { SagaStateError } from './saga-errors.js';
 import type { OperatorAction } from './saga-execution.js';
 import type { SagaPlan } from './saga-plan.js';
 import type { SagaResult } from './saga-result.js';
@@ -22,7 +23,7 @@ export async function operateOnRun(worker: SagaWorker, plan: SagaPlan, kind: Ope
   if (current === undefined) throw new IapError(ErrorCode.NOT_FOUND, `${where}: no saga with id ${sagaId} in the store`, { details: { sagaId } });
   worker.assertOwnRecord(plan, current);
   if (!(WAITING as readonly string[]).includes(current.status)) {
-    throw new IapError(ErrorCode.SAGA_STATE, `${where}: saga ${sagaId} is ${current.status}; only failed or compensation_failed sagas wait for an operator`, {
+    throw new SagaStateError(`${where}: saga ${sagaId} is ${current.status}; only failed or compensation_failed sagas wait for an operator`, {
       details: { sagaId, status: current.status },
     });
   }
@@ -30,7 +31,7 @@ export async function operateOnRun(worker: SagaWorker, plan: SagaPlan, kind: Ope
   const now = clock.now();
   const acquired = await store.acquire(sagaId, { owner: workerId, now, leaseExpiresAt: now + leaseMs, statuses: WAITING });
   if (!acquired.acquired) {
-    throw new IapError(ErrorCode.SAGA_STATE, `${where}: saga ${sagaId} changed while the operator call ran (now ${acquired.record?.status ?? 'gone'}); read it again`, {
+    throw new SagaStateError(`${where}: saga ${sagaId} changed while the operator call ran (now ${acquired.record?.status ?? 'gone'}); read it again`, {
       details: { sagaId },
     });
   }

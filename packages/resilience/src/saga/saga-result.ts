@@ -1,4 +1,5 @@
-import { ErrorCode, hasErrorCode, IapError } from '@iap/core';
+import type { IapError } from '@iap/core';
+import { SagaDeadlineError, SagaStepError } from './saga-errors.js';
 import { fromJsonText, parseStoredError, type StoredError } from './saga-json.js';
 import type { SagaState } from './saga-state.js';
 import type { SagaStatus } from './saga-status.js';
@@ -62,20 +63,17 @@ export function stepFailureError(
   phase: 'action' | 'compensation',
   stored: StoredError,
   original?: unknown,
-): IapError {
+): SagaStepError {
   const what = phase === 'action' ? 'step' : 'compensation of step';
-  return new IapError(ErrorCode.SAGA_STEP_FAILED, `saga "${sagaName}" ${what} "${step}" failed: ${stored.message}`, {
+  return new SagaStepError(`saga "${sagaName}" ${what} "${step}" failed: ${stored.message}`, { sagaId, sagaName, step, phase }, {
     cause: original ?? stored,
-    details: { sagaId, sagaName, step, phase, causeName: stored.name, ...(stored.code === undefined ? {} : { causeCode: stored.code }) },
+    details: { causeName: stored.name, ...(stored.code === undefined ? {} : { causeCode: stored.code }) },
   });
 }
 
 /** @internal The `SAGA_DEADLINE` error. */
-export function deadlineError(sagaId: string, sagaName: string, step: string, cause?: unknown): IapError {
-  return new IapError(ErrorCode.SAGA_DEADLINE, `saga "${sagaName}" passed its deadline before step "${step}" could complete; compensating`, {
-    cause,
-    details: { sagaId, sagaName, step },
-  });
+export function deadlineError(sagaId: string, sagaName: string, step: string, cause?: unknown): SagaDeadlineError {
+  return new SagaDeadlineError({ sagaId, sagaName, step }, cause);
 }
 
 /** @internal Parses a stored failure; undefined when none or damaged. */
@@ -87,7 +85,7 @@ export function parseFailure(failureJson: string | undefined): StoredFailure | u
 
 /** @internal The IapError of a forward failure. */
 export function failureError(summary: Pick<SagaSummary, 'sagaId' | 'sagaName'>, failure: StoredFailure, original?: unknown): IapError {
-  if (failure.deadline && hasErrorCode(original, ErrorCode.SAGA_DEADLINE)) return original;
+  if (failure.deadline && SagaDeadlineError.isInstance(original)) return original;
   return failure.deadline
     ? deadlineError(summary.sagaId, summary.sagaName, failure.step, original ?? failure.error)
     : stepFailureError(summary.sagaId, summary.sagaName, failure.step, 'action', failure.error, original);

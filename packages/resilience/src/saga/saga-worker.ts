@@ -1,6 +1,7 @@
 import { ErrorCode, IapError, noopTelemetry, TypedEmitter } from '@iap/core';
 import type { Timeout } from '../timeout.js';
 import { invalidOptions } from './saga-errors.js';
+import { SagaStateError } from './saga-errors.js';
 import type { SagaEvents } from './saga-events.js';
 import { SagaExecution, type OperatorAction } from './saga-execution.js';
 import { assertSagaStore, type ResolvedRunnerOptions } from './saga-options.js';
@@ -107,7 +108,7 @@ export class SagaWorker {
   /** Throws `SAGA_STATE` when `record` belongs to a saga of another name. */
   assertOwnRecord(plan: SagaPlan, record: SagaRecord): void {
     if (record.sagaName !== plan.name) {
-      throw new IapError(ErrorCode.SAGA_STATE, `saga id ${record.sagaId} belongs to saga "${record.sagaName}", not "${plan.name}"; use a distinct sagaId per saga`, {
+      throw new SagaStateError(`saga id ${record.sagaId} belongs to saga "${record.sagaName}", not "${plan.name}"; use a distinct sagaId per saga`, {
         details: { sagaId: record.sagaId, sagaName: record.sagaName },
       });
     }
