@@ -13,7 +13,17 @@ export type { SagaEvents, SagaEventBase, SagaPhase } from './saga-events.js';
 export { SAGA_STATUSES, SAGA_FINISHED_STATUSES, isSagaActive, isSagaStatus } from './saga-status.js';
 export type { SagaStatus, SagaFinishedStatus } from './saga-status.js';
 export type { SagaPurgeOptions } from './saga-purge.js';
-export { isSagaStepError, isSagaStateError, isSagaDefinitionError, isSagaDeadlineError, isSagaLeaseLostError } from './saga-errors.js';
+export {
+  SagaStepError,
+  SagaStateError,
+  SagaDefinitionError,
+  SagaDeadlineError,
+  isSagaStepError,
+  isSagaStateError,
+  isSagaDefinitionError,
+  isSagaDeadlineError,
+  isSagaLeaseLostError,
+} from './saga-errors.js';
 export type { StoredError } from './saga-json.js';
 export { createInMemorySagaStore } from './in-memory-saga-store.js';
 export type { InMemorySagaStore } from './in-memory-saga-store.js';
