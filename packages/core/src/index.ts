@@ -71,3 +71,9 @@ export { parseTraceparent, formatTraceparent, createTraceparent } from './trace-
 export type { TraceParent, TraceparentParts } from './trace-context.js';
 export { parseTracestate, formatTracestate, TRACESTATE_MAX_MEMBERS } from './trace-state.js';
 export type { TraceStateMember } from './trace-state.js';
+
+// SQL executor / transaction contract and the migration runner (adapters: @iap/messaging/postgres, /pglite)
+export type { SqlQueryResult, SqlExecutor, SqlTransaction, SqlDatabase } from './sql/sql-database.js';
+export { SqlTransactionHandle } from './sql/sql-transaction-handle.js';
+export { runMigrations } from './sql/migrations.js';
+export type { SqlMigration, RunMigrationsOptions, SqlMigrationResult } from './sql/migrations.js';
