@@ -11,7 +11,7 @@ export const ErrorCode = {
   // core
   /** Input failed validation; `issues` lists every problem with its path. */
   VALIDATION: 'VALIDATION',
-  /** A state machine was asked for a transition it does not allow. */
+  /** A component was asked for a state change its lifecycle does not allow (e.g. `start()` twice). */
   INVALID_TRANSITION: 'INVALID_TRANSITION',
   /** Options passed to a factory are invalid; raised at construction. */
   INVALID_OPTIONS: 'INVALID_OPTIONS',

@@ -1,6 +1,6 @@
 /**
  * @packageDocumentation
- * @iap/core: the event envelope (CloudEvents-compatible), delivery lifecycle, retry maths, the error
+ * @iap/core: the event envelope (CloudEvents-compatible), retry maths, the error
  * model and the contracts every other @iap package shares.
  */
 
@@ -53,13 +53,6 @@ export type { RandomSource } from './random-source.js';
 export { createRetryPolicy, computeRetryDelay, baseRetryDelay, RETRY_POLICY_OPTION_NAMES } from './retry-policy.js';
 export { isRetryableError } from './retryable-error.js';
 export type { RetryPolicy, RetryPolicyOptions, RetryDelayInput, RetryDecision, Backoff, Jitter } from './retry-policy.js';
-
-// delivery lifecycle
-export { DeliveryStatus, DELIVERY_TRANSITIONS, isTerminal, canTransition, assertTransition } from './delivery-status.js';
-export { createDelivery, transitionDelivery, recordDeliveryFailure, nextRetryDelayMs, isDeliveryDone } from './delivery.js';
-export type { Delivery, DeliveryTransition, TransitionOptions, FailureOptions } from './delivery.js';
-export { toDeliveryAuditRecord, formatLogfmt } from './audit-record.js';
-export type { DeliveryAuditRecord } from './audit-record.js';
 
 // contracts: publishing, telemetry, tracing
 export type { Publisher, PublishMessage, PublishResult, PublishOptions } from './publisher.js';
