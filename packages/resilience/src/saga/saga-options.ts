@@ -27,7 +27,7 @@ export interface SagaDefinitionOptions {
   /**
    * Whether a failed attempt may be retried (a `NonRetriableError` never is, as with every retry
    * policy of this package).
-   * @defaultValue retry every error except an `IapError` whose `retryable` is false
+   * @defaultValue core's `isRetryableError`: retry every error except an `IapError` whose `retryable` is false, aborts and programming errors (`TypeError`, `RangeError`, `SyntaxError`, `ReferenceError`)
    */
   shouldRetry?: (error: unknown) => boolean;
 }

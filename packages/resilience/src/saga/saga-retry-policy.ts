@@ -1,4 +1,4 @@
-import { createRetryPolicy, IapError, RETRY_POLICY_OPTION_NAMES, type RetryPolicy, type RetryPolicyOptions } from '@iap/core';
+import { createRetryPolicy, isRetryableError, RETRY_POLICY_OPTION_NAMES, type RetryPolicy, type RetryPolicyOptions } from '@iap/core';
 import { invalidOptions } from './saga-errors.js';
 
 /** @internal The documented default of the saga option `retry` (step actions). */
@@ -17,10 +17,11 @@ export const DEFAULT_SAGA_COMPENSATION_RETRY: RetryPolicyOptions = Object.freeze
   jitter: 'full',
 });
 
-/** @internal The default `shouldRetry`: an IapError says whether it is retryable; other errors are retried. */
-export function defaultShouldRetry(error: unknown): boolean {
-  return IapError.isInstance(error) ? error.retryable : true;
-}
+/**
+ * @internal The default `shouldRetry`: core's `isRetryableError`, the family's one default (an
+ * IapError says whether it is retryable; aborts and programming errors are not retried; other errors are).
+ */
+export const defaultShouldRetry: (error: unknown) => boolean = isRetryableError;
 
 /**
  * @internal Resolves `options` merged over `base`, option by option (an option left out or
