@@ -248,3 +248,11 @@ describe('retry()', () => {
     await expect(retry(fn, { signal: controller.signal })).rejects.toMatchObject({ code: ErrorCode.ABORTED });
   });
 });
+
+describe('createRetry options', () => {
+  it('refuses a misspelled option instead of silently using the default', () => {
+    expect(() => createRetry({ maxAttemps: 8 } as never)).toThrow("retry: unknown option 'maxAttemps' (did you mean 'maxAttempts'?)");
+    expect(() => createRetry({ shouldRetri: () => true } as never)).toThrow("did you mean 'shouldRetry'?");
+    expect(createRetry({ maxAttempts: 8, shouldRetry: () => true }).policy.maxAttempts).toBe(8);
+  });
+});

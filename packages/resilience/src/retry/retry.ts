@@ -3,6 +3,8 @@ import {
   computeRetryDelay,
   createRetryPolicy,
   isRetryableError,
+  rejectUnknownOptions,
+  RETRY_POLICY_OPTION_NAMES,
   readRetryAfterMs,
   sleep,
   systemClock,
@@ -97,6 +99,17 @@ const COMPONENT = 'retry';
 /** The default retry predicate (see {@link RetryOptions.shouldRetry}). */
 const defaultShouldRetry = isRetryableError;
 
+const RETRY_OWN_OPTION_KEYS: Record<Exclude<keyof RetryOptions, keyof RetryPolicyOptions>, true> = {
+  shouldRetry: true,
+  shouldRetryResult: true,
+  readRetryAfter: true,
+  budget: true,
+  clock: true,
+  random: true,
+  onListenerError: true,
+};
+const RETRY_OPTION_NAMES: readonly string[] = [...RETRY_POLICY_OPTION_NAMES, ...Object.keys(RETRY_OWN_OPTION_KEYS)];
+
 class RetryImpl implements Retry {
   readonly policy: RetryPolicy;
   readonly #shouldRetry: (error: unknown, attempt: number) => boolean;
@@ -112,6 +125,7 @@ class RetryImpl implements Retry {
 
   constructor(options: RetryOptions) {
     if (typeof options !== 'object' || options === null) throw invalidOptions(COMPONENT, 'options must be an object');
+    rejectUnknownOptions(options, RETRY_OPTION_NAMES, COMPONENT);
     try {
       this.policy = createRetryPolicy(options);
     } catch (error) {
