@@ -58,4 +58,18 @@ export { ensureTopics } from './topic-setup.js';
 export type { EnsureTopicsOptions, EnsureTopicsResult } from './topic-setup.js';
 
 // errors
-export { isBrokerError, isDeadLetterFailedError, isHandlerFailedError, isMessageDecodeError, isUnknownSchemaVersionError } from './kafka-errors.js';
+export { KafkaErrorCode } from './kafka-error-codes.js';
+export {
+  DeadLetterFailedError,
+  HandlerFailedError,
+  KafkaBrokerError,
+  MessageDecodeError,
+  UnknownSchemaVersionError,
+  isBrokerError,
+  isDeadLetterFailedError,
+  isHandlerFailedError,
+  isMessageDecodeError,
+  isUnknownSchemaVersionError,
+} from './kafka-errors.js';
+export type { KafkaBrokerErrorOptions } from './kafka-errors.js';
+export type { KafkaFailureKind } from './internal/classify-kafkajs-error.js';

@@ -1,9 +1,10 @@
-import { ErrorCode, IapError, toIapError, type PublishMessage, type PublishOptions, type PublishResult, type Publisher } from '@iap/core';
+import { ErrorCode, IapError, type PublishMessage, type PublishOptions, type PublishResult, type Publisher } from '@iap/core';
 import { createProduceCoalescer, type CoalescedOutcome, type CoalescedSend } from './internal/produce-coalescer.js';
 import { withTimeout } from './internal/with-timeout.js';
 import { resolvePublisherOptions, type KafkaPublisherOptions } from './kafka-publisher-options.js';
 import { createPublisherProducer } from './publisher/publisher-producer.js';
 import { encodeByTopic, publishFailure, resultForAll, resultsFromOutcome, retryableForMessage, type TopicGroup } from './publisher/publish-results.js';
+import { toKafkaBrokerError } from './kafka-errors.js';
 
 /**
  * A {@link Publisher} for Kafka, as the outbox relay uses it.
@@ -52,9 +53,9 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     send: producer.send,
     maxInFlight: config.maxRequestsInFlight,
     maxBytes: config.maxRequestBytes,
-    isolate: (error) => !retryableForMessage(toIapError(error, ErrorCode.BROKER)),
+    isolate: (error) => !retryableForMessage(toKafkaBrokerError(error)),
     onIsolate: (error, records) =>
-      config.logger.warn({ code: toIapError(error, ErrorCode.BROKER).code, messages: records }, 'kafka batch failed for a reason that is not retryable; sending its messages one by one to isolate the failure'),
+      config.logger.warn({ code: toKafkaBrokerError(error).code, messages: records }, 'kafka batch failed for a reason that is not retryable; sending its messages one by one to isolate the failure'),
   });
 
   /**
@@ -87,7 +88,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     try {
       await producer.connect();
     } catch (error) {
-      const e = toIapError(error, ErrorCode.BROKER);
+      const e = toKafkaBrokerError(error);
       resultForAll(groups, results, (i) => publishFailure(messages[i]!.id, e, retryableForMessage(e), `the producer could not connect (${e.message})`));
       return;
     }

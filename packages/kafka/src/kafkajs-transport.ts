@@ -15,6 +15,7 @@ import type {
   TransportProducerOptions,
 } from './transport.js';
 import { classifyKafkaJsError } from './internal/classify-kafkajs-error.js';
+import { KafkaBrokerError } from './kafka-errors.js';
 
 /**
  * Options for {@link createKafkaJsTransport}.
@@ -67,16 +68,13 @@ export function toKafkaJsBrokerError(error: unknown, operation: string): IapErro
   if (IapError.isInstance(error)) return error;
   const failure = classifyKafkaJsError(error);
   const { type, name } = failure;
-  return new IapError(ErrorCode.BROKER, `Kafka ${operation} failed: ${failure.message}${type === undefined ? '' : ` (${type})`}`, {
+  return new KafkaBrokerError(`Kafka ${operation} failed: ${failure.message}${type === undefined ? '' : ` (${type})`}`, {
     cause: error,
     retryable: failure.kind === 'transport',
-    details: {
-      operation,
-      failure: failure.kind,
-      producerStateLost: failure.producerStateLost,
-      ...(type === undefined ? {} : { kafkaErrorType: type }),
-      ...(name === undefined ? {} : { errorName: name }),
-    },
+    operation,
+    failure: failure.kind,
+    kafkaErrorType: type,
+    details: { producerStateLost: failure.producerStateLost, ...(name === undefined ? {} : { errorName: name }) },
   });
 }
 

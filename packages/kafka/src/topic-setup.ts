@@ -1,6 +1,7 @@
 import { ErrorCode, IapError, sleep, systemClock, toIapError, type Clock } from '@iap/core';
 import { isNameList } from './internal/option-guards.js';
 import type { KafkaTransport, TopicSpec } from './transport.js';
+import { KafkaBrokerError } from './kafka-errors.js';
 
 /**
  * Options for {@link ensureTopics}.
@@ -106,7 +107,7 @@ export async function ensureTopics(options: EnsureTopicsOptions): Promise<Ensure
         }
         if (ready) break;
         if (clock.now() >= deadline) {
-          throw new IapError(ErrorCode.BROKER, `topic ${topic} has partitions without a leader after ${timeoutMs} ms; check the brokers`, { retryable: true, details: { topic } });
+          throw new KafkaBrokerError(`topic ${topic} has partitions without a leader after ${timeoutMs} ms; check the brokers`, { retryable: true, operation: 'create topics', details: { topic } });
         }
         await sleep(100, { clock });
       }

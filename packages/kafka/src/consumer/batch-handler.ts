@@ -6,6 +6,7 @@ import type { BatchScope } from './delivery-context.js';
 import type { BatchResult, DispatchBatch } from './dispatch-lanes.js';
 import type { PartitionControl } from './partition-control.js';
 import type { Route } from './topic-routes.js';
+import { KafkaBrokerError } from '../kafka-errors.js';
 
 /** What the batch handler hands batches on to. */
 export interface BatchHandlerParts {
@@ -29,9 +30,10 @@ export function createBatchHandler(runtime: ConsumerRuntime, parts: BatchHandler
       await batch.commit(offset);
     } catch (error) {
       runtime.emitError(
-        new IapError(ErrorCode.BROKER, `committing offset ${offset} of ${batch.topic}[${batch.partition}] failed; records after the last commit will be redelivered and deduplicated: ${toIapError(error).message}`, {
+        new KafkaBrokerError(`committing offset ${offset} of ${batch.topic}[${batch.partition}] failed; records after the last commit will be redelivered and deduplicated: ${toIapError(error).message}`, {
           cause: error,
           retryable: true,
+          operation: 'commit',
           details: { topic: batch.topic, partition: batch.partition, offset },
         }),
       );

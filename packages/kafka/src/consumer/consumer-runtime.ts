@@ -1,8 +1,9 @@
-import { ErrorCode, IapError, TypedEmitter, toIapError } from '@iap/core';
+import { TypedEmitter, toIapError, type IapError } from '@iap/core';
 import type { ConsumerEvents } from '../consumer-events.js';
 import type { ResolvedConsumerOptions } from '../consumer-options.js';
 import type { ConsumerConnection } from '../internal/consumer-connection.js';
 import type { ConsumerBatch, TransportConsumer, TransportProducer } from '../transport.js';
+import { KafkaBrokerError } from '../kafka-errors.js';
 
 /**
  * What every part of one consumer shares: its resolved options, its events, the close signal and
@@ -49,7 +50,7 @@ export function createConsumerRuntime(config: ResolvedConsumerOptions, closeSign
     member: () => connection().consumer(),
     producer() {
       const producer = connection().producer();
-      if (producer === undefined) throw new IapError(ErrorCode.BROKER, 'the consumer is re-joining its group: its producer is not connected', { retryable: true });
+      if (producer === undefined) throw new KafkaBrokerError('the consumer is re-joining its group: its producer is not connected', { retryable: true, operation: 'produce' });
       return producer;
     },
     shouldStop: (batch) => closeSignal.aborted || !batch.isRunning() || batch.isStale(),

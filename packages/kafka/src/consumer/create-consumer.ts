@@ -1,4 +1,4 @@
-import { ErrorCode, IapError, holdProcessOpen, toIapError, type TypedEventSource } from '@iap/core';
+import { ErrorCode, IapError, holdProcessOpen, type TypedEventSource } from '@iap/core';
 import type { ConsumerEvents } from '../consumer-events.js';
 import { resolveConsumerOptions, type ConsumerOptions, type SchemaMap } from '../consumer-options.js';
 import { createConsumerConnection } from '../internal/consumer-connection.js';
@@ -13,6 +13,7 @@ import { createRecordDelivery } from './record-delivery.js';
 import { createRetriesExhausted } from './retries-exhausted.js';
 import { createRetryLoop } from './retry-loop.js';
 import { buildTopicRoutes } from './topic-routes.js';
+import { toKafkaBrokerError } from '../kafka-errors.js';
 
 /**
  * A running consumer (see {@link createConsumer}).
@@ -132,7 +133,7 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
       await connection.start();
     } catch (error) {
       await close();
-      throw toIapError(error, ErrorCode.BROKER);
+      throw toKafkaBrokerError(error);
     }
     if (config.shutdownSignals.length > 0) removeSignals = installShutdownSignals(config.shutdownSignals, close, logger);
     logger.info({ groupId, topics }, 'consumer started');

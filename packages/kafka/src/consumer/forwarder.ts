@@ -1,7 +1,7 @@
 import { ErrorCode, IapError, toIapError } from '@iap/core';
 import { buildForwardRecord } from '../internal/forward-record.js';
 import { withTimeout } from '../internal/with-timeout.js';
-import { describeLocation } from '../kafka-errors.js';
+import { DeadLetterFailedError } from '../kafka-errors.js';
 import type { OutgoingRecord } from '../kafka-record.js';
 import type { ConsumerRuntime } from './consumer-runtime.js';
 import { DONE, STOP, type Outcome, type SourceRecord } from './delivery-context.js';
@@ -36,11 +36,7 @@ export function createForwarder(runtime: ConsumerRuntime): Forwarder {
         return true;
       } catch (error) {
         runtime.emitError(
-          new IapError(ErrorCode.DEAD_LETTER_FAILED, `writing ${describeLocation(location)} to ${target} failed (attempt ${attempt}); its offset stays uncommitted and the write is retried: ${toIapError(error).message}`, {
-            cause: error,
-            retryable: true,
-            details: { ...location, target, attempt },
-          }),
+new DeadLetterFailedError(location, target, attempt, error, toIapError(error).message),
         );
         const delayMs = Math.min(30_000, 200 * 2 ** Math.min(attempt - 1, 8));
         if (!(await waitHeartbeating(runtime, source.scope.batch, delayMs))) return false;

@@ -1,5 +1,5 @@
 import { ErrorCode, IapError, baseRetryDelay, computeRetryDelay, readRetryAfterMs, toIapError } from '@iap/core';
-import { describeLocation } from '../kafka-errors.js';
+import { HandlerFailedError, describeLocation } from '../kafka-errors.js';
 import type { ConsumerRuntime } from './consumer-runtime.js';
 import { DONE, STOP, type Delivery, type Outcome } from './delivery-context.js';
 import type { Forwarder } from './forwarder.js';
@@ -42,11 +42,7 @@ export function createRetryLoop(runtime: ConsumerRuntime, parts: RetryLoopParts)
     } catch {
       retryable = false;
     }
-    const error = new IapError(ErrorCode.HANDLER_FAILED, `the handler failed for ${describeLocation(location)} (attempt ${attempt}): ${toIapError(failure).message}`, {
-      cause: failure,
-      retryable,
-      details: { ...location, attempt, type: delivery.event.type },
-    });
+    const error = new HandlerFailedError(location, attempt, delivery.event.type, failure, retryable, toIapError(failure).message);
     if (!retryable) return forwarder.deadLetter(delivery, error, failure);
     const decision = computeRetryDelay(config.retryPolicy, {
       attempt,

@@ -1,6 +1,7 @@
-import { ErrorCode, IapError, computeRetryDelay, createRetryPolicy, toIapError, type Clock, type Logger, type RandomSource } from '@iap/core';
+import { ErrorCode, IapError, computeRetryDelay, createRetryPolicy, type Clock, type Logger, type RandomSource } from '@iap/core';
 import type { Partitioner } from '../partitioner.js';
 import type { ConsumerBatch, KafkaTransport, TransportConsumer, TransportConsumerEvent, TransportConsumerOptions, TransportProducer } from '../transport.js';
+import { KafkaBrokerError, toKafkaBrokerError } from '../kafka-errors.js';
 
 /** Backoff between attempts to (re)join the group while the broker cannot be reached. */
 const RECONNECT_POLICY = createRetryPolicy({ maxAttempts: Number.MAX_SAFE_INTEGER, backoff: { kind: 'exponential', initialDelayMs: 500, multiplier: 2 }, maxDelayMs: 30_000, jitter: 'equal' });
@@ -60,8 +61,8 @@ export function createConsumerConnection(options: ConsumerConnectionOptions): Co
     const [c, p] = [consumer, producer];
     consumer = undefined;
     producer = undefined;
-    if (c !== undefined) await c.disconnect().catch((error: unknown) => options.emitError(toIapError(error, ErrorCode.BROKER)));
-    if (p !== undefined) await p.disconnect().catch((error: unknown) => options.emitError(toIapError(error, ErrorCode.BROKER)));
+    if (c !== undefined) await c.disconnect().catch((error: unknown) => options.emitError(toKafkaBrokerError(error)));
+    if (p !== undefined) await p.disconnect().catch((error: unknown) => options.emitError(toKafkaBrokerError(error)));
   };
 
   const onEvent = (event: TransportConsumerEvent): void => {
@@ -69,7 +70,7 @@ export function createConsumerConnection(options: ConsumerConnectionOptions): Co
       options.onAssigned(event.assignment);
       return;
     }
-    const error = toIapError(event.error, ErrorCode.BROKER);
+    const error = toKafkaBrokerError(event.error);
     options.emitError(error);
     if (event.restarting || signal.aborted) return;
     if (!error.retryable) {
@@ -115,11 +116,11 @@ export function createConsumerConnection(options: ConsumerConnectionOptions): Co
       } catch (error) {
         await teardown();
         if (signal.aborted) throw closedError();
-        const e = toIapError(error, ErrorCode.BROKER);
+        const e = toKafkaBrokerError(error);
         if (!e.retryable) throw e;
         const decision = computeRetryDelay(RECONNECT_POLICY, { attempt: n, random: options.random ?? Math.random });
         const delayMs = decision.retry ? decision.delayMs : RECONNECT_POLICY.maxDelayMs;
-        options.emitError(new IapError(ErrorCode.BROKER, `joining the consumer group failed (attempt ${n}); trying again in ${Math.round(delayMs)} ms: ${e.message}`, { cause: e, retryable: true, details: { attempt: n, retryInMs: Math.round(delayMs) } }));
+        options.emitError(new KafkaBrokerError(`joining the consumer group failed (attempt ${n}); trying again in ${Math.round(delayMs)} ms: ${e.message}`, { cause: e, retryable: true, operation: 'join group', details: { attempt: n, retryInMs: Math.round(delayMs) } }));
         await wait(delayMs);
       }
     }
@@ -133,7 +134,7 @@ export function createConsumerConnection(options: ConsumerConnectionOptions): Co
       logger.info({}, 'consumer re-joined the group after a client crash');
     })()
       .catch((error: unknown) => {
-        const e = toIapError(error, ErrorCode.BROKER);
+        const e = toKafkaBrokerError(error);
         if (e.code !== ErrorCode.CLOSED) options.emitError(e);
       })
       .finally(() => {

@@ -75,12 +75,22 @@ function errorMessage(error: unknown): string {
   return `a non-Error value of type ${error === null ? 'null' : typeof error} was thrown`;
 }
 
+/**
+ * An error's stack; a typed IapError (`MessageDecodeError`, ...) begins with its class name as the
+ * `kafka_dlt-exception-fqcn` header has it (`IapError:MESSAGE_DECODE`), as Java's stack traces
+ * begin with the exception's class, and as the stacks of plain IapErrors always began.
+ */
+function stackOf(error: Error, stack: string): string {
+  if (!IapError.isInstance(error) || error.name === 'IapError' || !stack.startsWith(`${error.name}: `)) return stack;
+  return `${errorClassName(error)}${stack.slice(error.name.length)}`;
+}
+
 /** The stack with its causes, like Java's printStackTrace ("Caused by: ..."). */
 function stackTrace(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
-    const text = current instanceof Error ? (current.stack ?? `${errorClassName(current)}: ${current.message}`) : errorMessage(current);
+    const text = current instanceof Error ? (current.stack === undefined ? `${errorClassName(current)}: ${current.message}` : stackOf(current, current.stack)) : errorMessage(current);
     parts.push(depth === 0 ? text : `Caused by: ${text}`);
     current = (current as { cause?: unknown }).cause;
   }

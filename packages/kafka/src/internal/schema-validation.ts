@@ -1,5 +1,5 @@
-import { ErrorCode, IapError, ValidationError, toValidationIssues, type Envelope, type StandardSchemaV1 } from '@iap/core';
-import { describeLocation } from '../kafka-errors.js';
+import { ValidationError, toValidationIssues, type Envelope, type IapError, type StandardSchemaV1 } from '@iap/core';
+import { UnknownSchemaVersionError, describeLocation } from '../kafka-errors.js';
 import type { RecordLocation } from '../kafka-record.js';
 import type { SchemaMap } from '../consumer-options.js';
 
@@ -24,10 +24,11 @@ export function createDataValidator(schemas: SchemaMap, options: { readonly inPl
     const schema = versions !== undefined && Object.prototype.hasOwnProperty.call(versions, envelope.schemaVersion) ? versions[envelope.schemaVersion] : undefined;
     if (schema === undefined) {
       const known = versions === undefined ? 'the type is not registered' : `registered versions: ${Object.keys(versions).join(', ')}`;
-      return new IapError(
-        ErrorCode.UNKNOWN_SCHEMA_VERSION,
+      return new UnknownSchemaVersionError(
+        location,
+        envelope.type,
+        envelope.schemaVersion,
         `${describeLocation(location)} has event type "${clip(envelope.type)}" schema version "${clip(envelope.schemaVersion)}" with no schema (${known}); add it to the consumer's schemas`,
-        { details: { ...location, type: envelope.type, schemaVersion: envelope.schemaVersion } },
       );
     }
     const result = schema['~standard'].validate(envelope.data);

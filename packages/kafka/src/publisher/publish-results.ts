@@ -2,6 +2,7 @@ import { ErrorCode, IapError, toIapError, type PublishMessage, type PublishResul
 import type { CoalescedOutcome } from '../internal/produce-coalescer.js';
 import type { OutgoingRecord } from '../kafka-record.js';
 import { encodeKafkaRecord, type CloudEventsMode } from '../record-codec.js';
+import { toKafkaBrokerError } from '../kafka-errors.js';
 
 /** The encoded records of one `publish` call bound for one topic, with the positions of their messages in the call. */
 export interface TopicGroup {
@@ -61,7 +62,7 @@ export function resultForAll(groups: readonly TopicGroup[], results: PublishResu
  * time after a permanent failure (in the order submitted), otherwise the call's one outcome.
  */
 export function resultsFromOutcome(messages: readonly PublishMessage[], groups: readonly TopicGroup[], outcome: CoalescedOutcome, results: PublishResult[]): void {
-  const callError = outcome.recordErrors === undefined && outcome.error !== undefined ? toIapError(outcome.error, ErrorCode.BROKER) : undefined;
+  const callError = outcome.recordErrors === undefined && outcome.error !== undefined ? toKafkaBrokerError(outcome.error) : undefined;
   let k = 0;
   for (const g of groups) {
     for (const index of g.indexes) {
@@ -69,7 +70,7 @@ export function resultsFromOutcome(messages: readonly PublishMessage[], groups: 
       const id = messages[index]!.id;
       if (error === undefined) results[index] = { id, ok: true };
       else {
-        const e = toIapError(error, ErrorCode.BROKER);
+        const e = toKafkaBrokerError(error);
         results[index] = publishFailure(id, e, retryableForMessage(e), e.message);
       }
     }

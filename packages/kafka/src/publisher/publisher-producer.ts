@@ -2,6 +2,7 @@ import { ErrorCode, IapError, toIapError } from '@iap/core';
 import type { TopicRecords } from '../internal/produce-coalescer.js';
 import type { ResolvedPublisherOptions } from '../kafka-publisher-options.js';
 import type { TransportProducer } from '../transport.js';
+import { toKafkaBrokerError } from '../kafka-errors.js';
 
 /** The publisher's one idempotent producer: connected on first use, replaced when its idempotence state is lost. */
 export interface PublisherProducer {
@@ -63,7 +64,7 @@ export function createPublisherProducer(config: ResolvedPublisherOptions, isClos
       try {
         await current.send({ topicRecords, acks: -1, timeoutMs: config.publishTimeoutMs, compression: config.compression });
       } catch (error) {
-        const e = toIapError(error, ErrorCode.BROKER);
+        const e = toKafkaBrokerError(error);
         if (e.details.producerStateLost === true) retire(current, e);
         throw error;
       }
