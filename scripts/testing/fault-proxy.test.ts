@@ -102,7 +102,8 @@ async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<v
   }
 }
 
-function connectOutcome(port: number): Promise<'connected' | string> {
+/** `connected`, or the error code of the failed connect. */
+function connectOutcome(port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {

@@ -157,7 +157,7 @@ interface Link {
 
 function allClosed(sockets: readonly net.Socket[]): Promise<void> {
   return Promise.all(
-    sockets.map((s) => (s.closed ? undefined : new Promise<void>((resolve) => s.once('close', () => resolve())))),
+    sockets.map((s) => (s.closed ? Promise.resolve() : new Promise<void>((resolve) => s.once('close', () => resolve())))),
   ).then(() => undefined);
 }
 

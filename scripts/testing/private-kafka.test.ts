@@ -45,9 +45,10 @@ describe.skipIf(!hasJava)('private Kafka behind a fault proxy', () => {
       await new Promise<void>((resolve, reject) => {
         consumer
           .run({
-            eachMessage: async ({ message }) => {
+            eachMessage: ({ message }) => {
               values.push(message.value?.toString() ?? '');
               if (values.length >= expected) resolve();
+              return Promise.resolve();
             },
           })
           .catch(reject);
