@@ -1,4 +1,5 @@
-import { ErrorCode, IapError, formatIssuePath } from '@iap/core';
+import { IapError, formatIssuePath } from '@iap/core';
+import { CdcErrorCode } from './cdc-error-codes.js';
 import type { CdcFormat } from './cdc-format.js';
 
 /**
@@ -59,7 +60,8 @@ export interface CdcParseErrorInit {
  * }
  * ```
  */
-export class CdcParseError extends IapError {
+export class CdcParseError extends IapError<typeof CdcErrorCode.CDC_PARSE> {
+  static override readonly errorBrand = 'iap.cdc.CdcParseError';
   readonly format: CdcFormat | 'unknown';
   readonly reason: CdcParseReason;
   /** The path formatted as `payload.after.price` (`<root>` for the whole message). */
@@ -73,7 +75,7 @@ export class CdcParseError extends IapError {
     const path = formatIssuePath(init.path);
     const where = init.offset === undefined ? `at ${path}` : `at ${path} (offset ${init.offset})`;
     const subject = init.format === 'unknown' ? 'CDC message' : `${init.format} message`;
-    super(ErrorCode.CDC_PARSE, `cannot parse ${subject} ${where}: ${init.problem}${init.hint === undefined ? '' : `; ${init.hint}`}`, {
+    super(CdcErrorCode.CDC_PARSE, `cannot parse ${subject} ${where}: ${init.problem}${init.hint === undefined ? '' : `; ${init.hint}`}`, {
       cause: init.cause,
       retryable: false,
       details: { format: init.format, reason: init.reason, path, ...(init.offset === undefined ? {} : { offset: init.offset }) },
@@ -98,5 +100,5 @@ export class CdcParseError extends IapError {
  * ```
  */
 export function isCdcParseError(error: unknown): error is CdcParseError {
-  return IapError.isInstance(error) && error.code === ErrorCode.CDC_PARSE && typeof (error as CdcParseError).reason === 'string';
+  return CdcParseError.isInstance(error);
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, IapError } from '@iap/core';
 import { describe, expect, it } from 'vitest';
+import { CdcErrorCode } from './cdc-error-codes.js';
 import { catchCdcParseError } from './__fixtures__/catch-cdc-parse-error.js';
 import { createCdcParser, parseChange, parseChanges, safeParseChanges, type CdcInput } from './cdc-parser.js';
 import type { CdcParserOptions } from './cdc-parser-options.js';
@@ -33,7 +34,7 @@ describe('parseChanges / parseChange / safeParseChanges', () => {
     expect(ok.ok && ok.events).toHaveLength(1);
     const bad = safeParseChanges('{"op":');
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.error).toMatchObject({ code: ErrorCode.CDC_PARSE, reason: 'invalid-json', offset: 6 });
+    if (!bad.ok) expect(bad.error).toMatchObject({ code: CdcErrorCode.CDC_PARSE, reason: 'invalid-json', offset: 6 });
   });
 
   it('passes key and topic through the one-call functions', () => {

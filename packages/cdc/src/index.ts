@@ -14,6 +14,7 @@ export type { ColumnType, ColumnTypeName, ColumnTypeMap } from './column-type.js
 
 // errors
 export { CdcParseError, isCdcParseError } from './cdc-parse-error.js';
+export { CdcErrorCode } from './cdc-error-codes.js';
 export type { CdcParseReason, CdcParseErrorInit } from './cdc-parse-error.js';
 
 // model
