@@ -68,7 +68,10 @@ function onceClosed(emitter: { on(event: string, listener: (...args: never[]) =>
 function wrapConnection(model: ChannelModel, closeTimeoutMs: number): AmqpConnection {
   model.on('error', () => undefined); // reported through 'close'
   let closed = false;
-  model.on('close', () => (closed = true));
+  model.on('close', () => {
+    closed = true;
+    closedModels.add(model);
+  });
   return {
     async createConfirmChannel() {
       return wrapConfirmChannel(await model.createConfirmChannel());
@@ -82,13 +85,13 @@ function wrapConnection(model: ChannelModel, closeTimeoutMs: number): AmqpConnec
       let timer: NodeJS.Timeout | undefined;
       const bounded = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
-          destroySocket(model);
+          destroySocket(model, new Error(`no close-ok from RabbitMQ within closeTimeoutMs (${closeTimeoutMs} ms)`));
           resolve();
         }, closeTimeoutMs);
         timer.unref();
       });
       try {
-        await Promise.race([model.close().catch(() => destroySocket(model)), bounded]);
+        await Promise.race([model.close().catch((error: unknown) => destroySocket(model, error)), bounded]);
       } finally {
         clearTimeout(timer);
       }
@@ -96,11 +99,19 @@ function wrapConnection(model: ChannelModel, closeTimeoutMs: number): AmqpConnec
   };
 }
 
-/** Destroys the connection's socket (amqplib keeps it as `connection.stream`). */
-function destroySocket(model: ChannelModel): void {
-  const stream = (model.connection as unknown as { stream?: { destroy?: () => void } }).stream;
-  stream?.destroy?.();
+/**
+ * Destroys the connection's socket (amqplib keeps it as `connection.stream`) and closes amqplib's
+ * connection state (its `toClosed`): once a close is under way amqplib ignores socket errors, so
+ * without it channels' pending operations would wait for the socket's end forever.
+ */
+function destroySocket(model: ChannelModel, reason: unknown): void {
+  const connection = model.connection as unknown as { stream?: { destroy?: (error?: Error) => void }; toClosed?: (stack: string | undefined, error: unknown) => void };
+  const error = reason instanceof Error ? reason : new Error('connection destroyed');
+  connection.stream?.destroy?.(error);
+  if (!closedModels.has(model)) connection.toClosed?.(error.stack, error);
 }
+
+const closedModels = new WeakSet<ChannelModel>();
 
 function wrapChannel(channel: Channel): AmqpChannel {
   channel.on('error', () => undefined);

@@ -219,5 +219,5 @@ function decodeData(content: Uint8Array, contentType: string): unknown {
       return new RabbitMqDecodeError(`the body is not valid UTF-8 although content-type is ${contentType.split(';', 1)[0]!}`, { property: 'body' }, error);
     }
   }
-  return content;
+  return Buffer.isBuffer(content) ? new Uint8Array(content.buffer, content.byteOffset, content.byteLength) : content;
 }

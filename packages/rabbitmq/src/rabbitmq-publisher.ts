@@ -119,7 +119,8 @@ export function createRabbitMqPublisher(options: RabbitMqPublisherOptions): Rabb
       current.discard(`no confirm within confirmTimeoutMs, ${config.confirmTimeoutMs} ms`);
     }, config.confirmTimeoutMs);
     try {
-      await checkExchanges(current, prepared, call);
+      // a timeout or an abort settles every message: stop waiting for the broker then
+      await Promise.race([checkExchanges(current, prepared, call), call.allSettled]);
       for (const p of prepared) {
         if (!current.isAlive()) {
           call.settleRest(new RabbitMqConnectionError('in-flight', 'the RabbitMQ connection closed before the message was written; it is retried'));
@@ -130,10 +131,10 @@ export function createRabbitMqPublisher(options: RabbitMqPublisherOptions): Rabb
         if (call.results[index] !== undefined) continue; // failed its exchange check
         call.expect(index);
         const writable = current.publish({ messageId: p.message.properties.messageId, exchange: p.route.exchange, routingKey: p.route.routingKey, settle: (error) => call.settle(index, error) }, p.message.content, p.message.properties);
-        if (!writable) await current.waitForDrain();
+        if (!writable) await Promise.race([current.waitForDrain(), call.allSettled]);
       }
       call.seal();
-      await call.done;
+      await Promise.race([call.done, call.allSettled]);
     } finally {
       clock.clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

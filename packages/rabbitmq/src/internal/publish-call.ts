@@ -16,6 +16,8 @@ export interface PublishCall {
   /** Nothing more will be handed over. */
   seal(): void;
   readonly done: Promise<void>;
+  /** Resolves once every message has a result (a timeout or abort settles them all at once). */
+  readonly allSettled: Promise<void>;
 }
 
 /** Creates the bookkeeping of a call whose messages have the given ids (in input order). */
@@ -28,12 +30,17 @@ export function createPublishCall(ids: readonly string[]): PublishCall {
   let sealed = false;
   let resolve!: () => void;
   const done = new Promise<void>((r) => (resolve = r));
+  let settledCount = 0;
+  let resolveAll!: () => void;
+  const allSettled = new Promise<void>((r) => (resolveAll = r));
+  if (size === 0) resolveAll();
   const settle = (index: number, error: IapError | undefined): void => {
     const was = state[index];
     if (was === 2) return;
     state[index] = 2;
     const id = ids[index]!;
     results[index] = error === undefined ? { id, ok: true } : { id, ok: false, error, retryable: error.retryable };
+    if (++settledCount === size) resolveAll();
     if (was === 1 && --outstanding === 0 && sealed) resolve();
   };
   return {
@@ -52,5 +59,6 @@ export function createPublishCall(ids: readonly string[]): PublishCall {
       if (outstanding === 0) resolve();
     },
     done,
+    allSettled,
   };
 }
