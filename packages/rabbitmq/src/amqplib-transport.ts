@@ -134,9 +134,8 @@ function wrapChannel(channel: Channel): AmqpChannel {
 }
 
 function toPublishOptions(properties: AmqpMessageProperties, mandatory: boolean): Options.Publish {
-  const out: Record<string, unknown> = { mandatory };
-  for (const [name, value] of Object.entries(properties)) if (value !== undefined) out[name] = value;
-  return out;
+  // amqplib skips properties that are undefined
+  return { ...(properties as Options.Publish), mandatory };
 }
 
 function wrapConfirmChannel(channel: ConfirmChannel): AmqpConfirmChannel {

@@ -27,7 +27,7 @@ export interface FakeTransport extends AmqpTransport {
   /** Exchanges that exist (checkExchange fails with 404 for others; '' always exists). */
   readonly exchanges: Set<string>;
   /** When set, `connect()` rejects with it. */
-  failConnect: unknown;
+  failConnect: Error | undefined;
   /** Acks every publish at once (for tests that do not drive confirms). */
   autoAck: boolean;
 }
