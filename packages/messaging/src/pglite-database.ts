@@ -2,8 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { ErrorCode, IapError } from '@iap/core';
-import type { MessagingDatabase, SqlQueryResult, TransactionExecutor } from './executor.js';
+import { ErrorCode, IapError, type SqlQueryResult, type SqlTransaction } from '@iap/core';
+import type { MessagingDatabase } from './executor.js';
 import { acquireLockFile, type LockFile } from './internal/lock-file.js';
 import { createCoalescingNotifier } from './internal/coalescing-notifier.js';
 import { TransactionHandle } from './internal/transaction-handle.js';
@@ -38,7 +38,9 @@ export interface PgliteDatabaseOptions {
 }
 
 /**
- * The PGlite gateway: a {@link MessagingDatabase} that serialises every use of its one PGlite connection.
+ * The PGlite gateway: a {@link MessagingDatabase} (core's `SqlDatabase`) that serialises every use of
+ * its one PGlite connection. Give the same gateway to every store of the process (outbox, inbox,
+ * SQL idempotency store, saga store).
  * @example
  * ```ts
  * const db = await createPgliteDatabase();
@@ -138,7 +140,7 @@ function createGateway(pglite: PGlite, lock: LockFile | undefined): PgliteDataba
       return exclusive(() => pglite.query(sql, params));
     },
 
-    transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
       if (closed) return Promise.reject(closedError());
       let handle: TransactionHandle | undefined;
       return exclusive(() =>

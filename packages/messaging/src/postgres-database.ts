@@ -1,10 +1,11 @@
 /**
- * The `pg` adapter: a MessagingDatabase on a pool. Its parts: options and pool
+ * The `pg` adapter of core's SQL contract: a `SqlDatabase` on a pool, for the outbox, inbox, relay,
+ * SQL idempotency store and the saga store alike. Its parts: options and pool
  * (postgres-database-options.ts), transactions (postgres/postgres-transaction.ts), LISTEN
  * (postgres/listen-connection.ts) and prepared-statement names (postgres/statement-names.ts).
  */
-import { ErrorCode, IapError } from '@iap/core';
-import type { MessagingDatabase, SqlQueryResult, TransactionExecutor } from './executor.js';
+import { ErrorCode, IapError, type SqlQueryResult, type SqlTransaction } from '@iap/core';
+import type { MessagingDatabase } from './executor.js';
 import { createCoalescingNotifier } from './internal/coalescing-notifier.js';
 import { ListenConnection } from './postgres/listen-connection.js';
 import { runPostgresTransaction } from './postgres/postgres-transaction.js';
@@ -16,7 +17,9 @@ export type { PostgresDatabaseOptions } from './postgres-database-options.js';
 /**
  * A {@link MessagingDatabase} on PostgreSQL through `pg`: plain statements on the pool, transactions
  * on one pooled client, LISTEN on one dedicated client that reconnects (and then wakes its
- * listeners, since notifications may have been missed).
+ * listeners, since notifications may have been missed). Open one per database and give it to every
+ * store: `migrate`, the outbox and inbox, `createSqlIdempotencyStore({ database })` and the saga
+ * store (`createSqlSagaStore({ database })` from `@iap/resilience/postgres`).
  *
  * @throws IapError `INVALID_OPTIONS` when neither `pool` nor `connectionString` is valid.
  * @example
@@ -44,7 +47,7 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Messag
       return preparedStatements ? pool.query({ name: statementName(sql), text: sql, values: params }) : pool.query(sql, params);
     },
 
-    async transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
       if (closed) throw closedError();
       return runPostgresTransaction(pool, notifier, fn);
     },

@@ -1,12 +1,15 @@
-import { ErrorCode, IapError, systemClock, uuidv7, type ClaimOptions, type ClaimResult, type Clock, type CompleteOptions, type IdempotencyRecord, type IdempotencyStore } from '@iap/core';
-import type { SqlExecutor } from './executor.js';
+import { ErrorCode, IapError, systemClock, uuidv7, type SqlExecutor, type ClaimOptions, type ClaimResult, type Clock, type CompleteOptions, type IdempotencyRecord, type IdempotencyStore } from '@iap/core';
 import { describeDatabaseError } from './internal/database-error.js';
 import { resolveTableNames } from './internal/table-names.js';
 import type { MessagingTablesOptions } from './tables.js';
 
 /** Options of {@link createSqlIdempotencyStore}. */
 export interface SqlIdempotencyStoreOptions extends MessagingTablesOptions {
-  /** The database (a `MessagingDatabase`, a `pg` pool or client, anything with `query`). */
+  /**
+   * The database: core's `SqlDatabase` (the same `createPostgresDatabase` / `createPgliteDatabase`
+   * object the outbox and the saga store use), or any `SqlExecutor` (a bare `pg` pool or client, a
+   * PGlite instance: every operation is one statement, so no transaction is needed).
+   */
   database: SqlExecutor;
   /**
    * Clock for leases and TTLs. Hosts sharing the table must agree on the time to well within the

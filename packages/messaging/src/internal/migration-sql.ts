@@ -1,7 +1,8 @@
+import type { SqlMigration } from '@iap/core';
 import { claimFunctionSql } from './claim-function-sql.js';
 import type { TableNames } from './table-names.js';
 
-/** One versioned schema migration: its statements, run in order inside one transaction. */
+/** One versioned schema migration for any table names: its statements, run in order inside one transaction. */
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -94,3 +95,8 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
 
 /** The newest schema version this package knows. */
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The migrations for one set of table names, as core's migration runner takes them. */
+export function migrationsFor(names: TableNames): readonly SqlMigration[] {
+  return MIGRATIONS.map((migration) => ({ version: migration.version, name: migration.name, sql: migration.statements(names) }));
+}

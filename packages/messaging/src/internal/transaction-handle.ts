@@ -1,5 +1,4 @@
-import { ErrorCode, IapError } from '@iap/core';
-import type { SqlQueryResult, TransactionExecutor } from '../executor.js';
+import { SqlTransactionHandle, type SqlQueryResult } from '@iap/core';
 
 /** Sends a NOTIFY on a channel outside any transaction (fire and forget, coalesced). */
 export type ChannelNotifier = (channel: string) => void;
@@ -14,37 +13,10 @@ export function transactionNotifier(tx: unknown): ChannelNotifier | undefined {
   return typeof tx === 'object' && tx !== null ? notifiers.get(tx) : undefined;
 }
 
-/** A transaction handle that refuses use after its transaction ended and collects after-commit callbacks. */
-export class TransactionHandle implements TransactionExecutor {
-  readonly #run: (sql: string, params?: unknown[]) => Promise<SqlQueryResult>;
-  readonly #callbacks: Array<() => void> = [];
-  #finished = false;
-
+/** Core's transaction handle, plus the adapter's after-commit notifier the outbox looks up. */
+export class TransactionHandle extends SqlTransactionHandle {
   constructor(run: (sql: string, params?: unknown[]) => Promise<SqlQueryResult>, notifier?: ChannelNotifier) {
-    this.#run = run;
+    super(run);
     if (notifier) notifiers.set(this, notifier);
-  }
-
-  query(sql: string, params?: unknown[]): Promise<SqlQueryResult> {
-    if (this.#finished) return Promise.reject(new IapError(ErrorCode.CLOSED, 'this transaction has already finished: use the tx passed to the callback only inside it'));
-    return this.#run(sql, params);
-  }
-
-  afterCommit(callback: () => void): void {
-    if (this.#finished) throw new IapError(ErrorCode.CLOSED, 'this transaction has already finished');
-    this.#callbacks.push(callback);
-  }
-
-  /** Marks the transaction finished; after a commit, runs the callbacks (their errors are reported, never thrown). */
-  finish(committed: boolean, onCallbackError: (error: unknown) => void): void {
-    this.#finished = true;
-    if (!committed) return;
-    for (const callback of this.#callbacks.splice(0)) {
-      try {
-        callback();
-      } catch (error) {
-        onCallbackError(error);
-      }
-    }
   }
 }

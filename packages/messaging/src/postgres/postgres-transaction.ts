@@ -2,12 +2,12 @@
  * A transaction on one pooled `pg` client: BEGIN, the callback with a handle that refuses use after
  * the end, COMMIT or ROLLBACK, then the client back to the pool (discarded when it broke).
  */
+import type { SqlTransaction } from '@iap/core';
 import type { Pool } from 'pg';
-import type { TransactionExecutor } from '../executor.js';
 import { TransactionHandle, type ChannelNotifier } from '../internal/transaction-handle.js';
 
 /** Runs `fn` in a transaction on a client of `pool`; its NOTIFYs go out after commit through `notifier`. */
-export async function runPostgresTransaction<T>(pool: Pool, notifier: ChannelNotifier, fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
+export async function runPostgresTransaction<T>(pool: Pool, notifier: ChannelNotifier, fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   // a checked-out client has no 'error' listener of the pool's: without this one, a backend
