@@ -1,29 +1,24 @@
 /**
- * What a query returns, as far as the saga stores need it (`pg` and PGlite results both fit).
- *
- * @example
- * ```ts
- * const { rows } = await pool.query('SELECT 1 AS one');
- * ```
+ * The bare drivers the saga store factories still accept (a `pg` pool, a PGlite instance), and the
+ * thin wrappers that turn them into core's `SqlDatabase`, the one contract the store runs on. The
+ * recommended path is to pass the database adapter every other store uses (`createPostgresDatabase`
+ * / `createPgliteDatabase` from `@iap/messaging`, or any `SqlDatabase`) as `database`, so one pool
+ * serves the saga store, the outbox and the inbox.
  */
-export interface SqlQueryResult {
-  readonly rows: readonly unknown[];
-}
+import { SqlTransactionHandle, type SqlDatabase, type SqlExecutor, type SqlTransaction } from '@iap/core';
 
 /**
- * Anything that runs a parameterised query: a `pg` Pool, PoolClient or Client, a PGlite instance or transaction.
- *
+ * Anything that runs a parameterised query.
+ * @deprecated Use `SqlExecutor` from `@iap/core` (the same shape).
  * @example
  * ```ts
  * const queryable: SqlQueryable = pool; // a pg Pool, Client or PoolClient, or a PGlite instance
  * ```
  */
-export interface SqlQueryable {
-  query(text: string, values?: unknown[]): Promise<SqlQueryResult>;
-}
+export type SqlQueryable = SqlExecutor;
 
 /**
- * The part of a `pg.PoolClient` the PostgreSQL saga store uses.
+ * The part of a `pg.PoolClient` the pool wrapper uses.
  *
  * @example
  * ```ts
@@ -31,48 +26,50 @@ export interface SqlQueryable {
  * client.release();
  * ```
  */
-export interface PgPoolClientLike extends SqlQueryable {
+export interface PgPoolClientLike extends SqlExecutor {
   release(error?: Error | boolean): void;
-  /** `pg` clients are event emitters: the store listens for `'error'` while it holds the client. */
+  /** `pg` clients are event emitters: the wrapper listens for `'error'` while it holds the client. */
   on?(event: 'error', listener: (error: Error) => void): unknown;
   removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**
- * The part of a `pg.Pool` the PostgreSQL saga store uses (typed structurally so `pg` stays an
- * optional peer: its types are not needed to use the store).
+ * The part of a `pg.Pool` the pool wrapper uses (typed structurally so `pg` stays an optional
+ * peer: its types are not needed to use the store).
  *
  * @example
  * ```ts
  * const pool: PgPoolLike = new pg.Pool({ connectionString: process.env.DATABASE_URL });
  * ```
  */
-export interface PgPoolLike extends SqlQueryable {
+export interface PgPoolLike extends SqlExecutor {
   connect(): Promise<PgPoolClientLike>;
 }
 
 /**
- * The part of a PGlite instance the PGlite saga store uses.
+ * The part of a PGlite instance the PGlite wrapper uses.
  *
  * @example
  * ```ts
  * const db: PGliteLike = await PGlite.create();
  * ```
  */
-export interface PGliteLike extends SqlQueryable {
-  transaction<T>(callback: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+export interface PGliteLike extends SqlExecutor {
+  transaction<T>(callback: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 }
 
-/** @internal Single statements plus transactions, over either driver. */
-export interface SqlExecutor extends SqlQueryable {
-  transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+function ignore(): void {
+  // the store registers no after-commit callbacks that can throw
 }
 
-/** @internal An executor over a `pg` pool: statements on any pooled connection, transactions on one. */
-export function pgPoolExecutor(pool: PgPoolLike): SqlExecutor {
+/**
+ * @internal Core's `SqlDatabase` on a bare `pg` pool: statements on any pooled connection,
+ * transactions on one. `close()` leaves the pool alone (it is the caller's).
+ */
+export function wrapPgPool(pool: PgPoolLike): SqlDatabase {
   return {
-    query: (text, values) => pool.query(text, values),
-    async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    query: (sql, params) => pool.query(sql, params),
+    async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
       // a checked-out pg client has no 'error' listener: a backend terminated mid-transaction would
@@ -81,34 +78,47 @@ export function pgPoolExecutor(pool: PgPoolLike): SqlExecutor {
         broken = true;
       };
       client.on?.('error', onClientError);
+      const tx = new SqlTransactionHandle((sql, params) => client.query(sql, params));
       try {
         await client.query('BEGIN');
-        const result = await work(client);
+        const result = await work(tx);
         await client.query('COMMIT');
+        tx.finish(true, ignore);
         return result;
       } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
+        tx.finish(false, ignore);
+        await client.query('ROLLBACK').catch(() => {
           broken = true; // the connection is unusable: let the pool discard it
-        }
+        });
         throw error;
       } finally {
         client.removeListener?.('error', onClientError);
         client.release(broken);
       }
     },
+    close: () => Promise.resolve(),
   };
 }
 
 /**
- * @internal An executor over PGlite. PGlite has one connection: its own `query` and `transaction`
- * share one mutex, so a transaction never interleaves with other queries on the same instance
- * (ours or the application's).
+ * @internal Core's `SqlDatabase` on a bare PGlite instance. PGlite has one connection: its own
+ * `query` and `transaction` share one mutex, so a transaction never interleaves with other queries
+ * on the same instance (ours or the application's). `close()` leaves the instance open (it is the caller's).
  */
-export function pgliteExecutor(db: PGliteLike): SqlExecutor {
+export function wrapPglite(db: PGliteLike): SqlDatabase {
   return {
-    query: (text, values) => db.query(text, values),
-    transaction: (work) => db.transaction((tx) => work(tx)),
+    query: (sql, params) => db.query(sql, params),
+    async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+      let tx: SqlTransactionHandle | undefined;
+      try {
+        const result = await db.transaction((ptx) => work((tx = new SqlTransactionHandle((sql, params) => ptx.query(sql, params)))));
+        tx?.finish(true, ignore);
+        return result;
+      } catch (error) {
+        tx?.finish(false, ignore);
+        throw error;
+      }
+    },
+    close: () => Promise.resolve(),
   };
 }

@@ -1,29 +1,30 @@
+import type { SqlDatabase } from '@iap/core';
 import { invalidOptions } from '../saga-errors.js';
-import { sagaTables } from './saga-tables.js';
-import { pgliteExecutor, type PGliteLike } from './sql-executor.js';
-import { createSqlSagaStore, type SqlSagaStore } from './sql-saga-store.js';
+import { wrapPglite, type PGliteLike } from './bare-driver-database.js';
+import { isSqlDatabase, sqlSagaStoreOn, type SagaTablesOptions } from './create-sql-saga-store.js';
+import type { SqlSagaStore } from './sql-saga-store.js';
 
 /**
- * Options of {@link createPGliteSagaStore}.
+ * Options of {@link createPGliteSagaStore}: give `database` (recommended) or `db`.
  *
  * @example
  * ```ts
- * createPGliteSagaStore({ db: await PGlite.create('./data/sagas'), schema: 'sagas' });
+ * createPGliteSagaStore({ database: await createPgliteDatabase({ dataDir: './data/app' }), schema: 'sagas' });
  * ```
  */
-export interface PGliteSagaStoreOptions {
-  /** A PGlite instance (the store never closes it: it is yours, and may be shared with your own tables). */
-  db: PGliteLike;
+export interface PGliteSagaStoreOptions extends SagaTablesOptions {
   /**
-   * Schema of the saga tables (created by `migrate()` when missing).
-   * @defaultValue `'public'`
+   * The database as core's `SqlDatabase`, e.g. `createPgliteDatabase()` from
+   * `@iap/messaging/pglite`: the same gateway the outbox and inbox use, so one PGlite instance serves them all.
+   * @defaultValue none: `database` or `db` is required
    */
-  schema?: string;
+  database?: SqlDatabase;
   /**
-   * Prefix of the table names.
-   * @defaultValue `'iap_'`
+   * A bare PGlite instance, wrapped in a minimal `SqlDatabase` (the store never closes it: it is
+   * yours, and may be shared with your own tables).
+   * @defaultValue none: `database` or `db` is required
    */
-  tablePrefix?: string;
+  db?: PGliteLike;
 }
 
 /**
@@ -33,22 +34,25 @@ export interface PGliteSagaStoreOptions {
  * query and transaction on it, so the store's statements never interleave with a transaction of
  * yours on the same instance. Call `migrate()` once.
  *
- * @throws IapError `INVALID_OPTIONS` when `db` is not a PGlite instance or `schema` / `tablePrefix` is not a lower-case identifier.
+ * @throws IapError `INVALID_OPTIONS` when neither (or both) of `database` and `db` is given, either is of the wrong kind, or `schema` / `tablePrefix` is not a lower-case identifier.
  * @example
  * ```ts
- * import { PGlite } from '@electric-sql/pglite';
+ * import { createPgliteDatabase } from '@iap/messaging/pglite';
  * import { createPGliteSagaStore } from '@iap/resilience/postgres';
  *
- * const store = createPGliteSagaStore({ db: await PGlite.create('./data/sagas') });
+ * const db = await createPgliteDatabase({ dataDir: './data/app' });
+ * const store = createPGliteSagaStore({ database: db }); // the outbox and inbox use the same db
  * await store.migrate();
  * ```
  */
 export function createPGliteSagaStore(options: PGliteSagaStoreOptions): SqlSagaStore {
   const where = 'createPGliteSagaStore()';
-  if (typeof options !== 'object' || options === null) throw invalidOptions(where, 'options must be an object with a db');
-  const db = options.db as Partial<PGliteLike> | undefined;
-  if (typeof db !== 'object' || db === null || typeof db.query !== 'function' || typeof db.transaction !== 'function') {
-    throw invalidOptions(where, 'db must be a PGlite instance (an object with query() and transaction())');
+  if (typeof options !== 'object' || options === null) throw invalidOptions(where, 'options must be an object with a database or a db');
+  if ((options.database === undefined) === (options.db === undefined)) throw invalidOptions(where, 'give database (a SqlDatabase, e.g. createPgliteDatabase()) or db (a PGlite instance), exactly one');
+  if (options.database !== undefined) {
+    if (!isSqlDatabase(options.database)) throw invalidOptions(where, 'database must be a SqlDatabase (with query() and transaction())');
+    return sqlSagaStoreOn(where, options.database, options);
   }
-  return createSqlSagaStore(pgliteExecutor(options.db), sagaTables(where, options.schema ?? 'public', options.tablePrefix ?? 'iap_'));
+  if (!isSqlDatabase(options.db)) throw invalidOptions(where, 'db must be a PGlite instance (an object with query() and transaction())');
+  return sqlSagaStoreOn(where, wrapPglite(options.db), options);
 }

@@ -1,6 +1,7 @@
+import type { SqlMigration } from '@iap/core';
 import { sagaTables, type SagaTables } from './saga-tables.js';
 
-/** One versioned schema migration of the SQL saga stores. */
+/** One versioned schema migration of the SQL saga stores, for any table names. */
 export interface SagaMigration {
   /** 1, 2, 3, ...: applied in order, each once, recorded in the migrations table. */
   readonly version: number;
@@ -58,6 +59,11 @@ export const SAGA_MIGRATIONS: readonly SagaMigration[] = Object.freeze([
  * ```
  */
 export const SAGA_SCHEMA_VERSION: number = SAGA_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/** @internal The saga migrations for one set of tables, as core's migration runner takes them. */
+export function sagaMigrationsFor(tables: SagaTables): readonly SqlMigration[] {
+  return SAGA_MIGRATIONS.map((migration) => ({ version: migration.version, name: migration.name, sql: migration.statements(tables) }));
+}
 
 /**
  * Options of {@link sagaMigrationSql}.

@@ -1,4 +1,4 @@
-import { ErrorCode, IapError } from '@iap/core';
+import { ErrorCode, IapError, type SqlDatabase } from '@iap/core';
 import { leaseLostError } from '../saga-errors.js';
 import type {
   SagaAcquireInput,
@@ -18,7 +18,6 @@ import { dbTime, recordFrom, summaryFrom, toNumber } from './sql-saga-rows.js';
 import { sagaStatements, type SagaStatements } from './sql-saga-statements.js';
 import { pgCode, storeError } from './sql-saga-store-error.js';
 import type { SagaTables } from './saga-tables.js';
-import type { SqlExecutor } from './sql-executor.js';
 
 export type { SagaMigrationResult } from './sql-saga-migrate.js';
 
@@ -27,9 +26,9 @@ export type { SagaMigrationResult } from './sql-saga-migrate.js';
  *
  * @example
  * ```ts
- * const store = createPostgresSagaStore({ pool });
+ * const store = createSqlSagaStore({ database: db }); // db = createPostgresDatabase({ pool })
  * await store.migrate();
- * await pool.query(`SELECT saga_id, status FROM ${store.tables.runs} WHERE status = 'compensation_failed'`);
+ * await db.query(`SELECT saga_id, status FROM ${store.tables.runs} WHERE status = 'compensation_failed'`);
  * ```
  */
 export interface SqlSagaStore extends SagaStore {
@@ -45,9 +44,9 @@ export interface SqlSagaStore extends SagaStore {
 }
 
 /** Runs one statement and reads its rows; a failure of either becomes {@link storeError}. */
-async function query<T>(executor: SqlExecutor, operation: string, text: string, values: unknown[], read: (rows: Array<Record<string, unknown>>) => T): Promise<T> {
+async function query<T>(database: SqlDatabase, operation: string, text: string, values: unknown[], read: (rows: Array<Record<string, unknown>>) => T): Promise<T> {
   try {
-    const { rows } = await executor.query(text, values);
+    const { rows } = await database.query(text, values);
     return read(rows as Array<Record<string, unknown>>);
   } catch (error) {
     throw storeError(operation, error);
@@ -57,10 +56,10 @@ async function query<T>(executor: SqlExecutor, operation: string, text: string, 
 const first = (rows: Array<Record<string, unknown>>): Record<string, unknown> | undefined => rows[0];
 
 /** Inserts a new run; an existing id returns the stored run instead. */
-async function createRun(executor: SqlExecutor, sql: SagaStatements, input: SagaCreateInput, get: (sagaId: string) => Promise<SagaRecord | undefined>): Promise<SagaCreateResult> {
+async function createRun(database: SqlDatabase, sql: SagaStatements, input: SagaCreateInput, get: (sagaId: string) => Promise<SagaRecord | undefined>): Promise<SagaCreateResult> {
   const deadlineAt = input.deadlineAt === undefined ? undefined : dbTime(input.deadlineAt);
   const now = dbTime(input.now);
-  const inserted = await query(executor, 'create', sql.create, [input.sagaId, input.sagaName, input.inputJson, input.owner, dbTime(input.leaseExpiresAt), deadlineAt ?? null, now], first);
+  const inserted = await query(database, 'create', sql.create, [input.sagaId, input.sagaName, input.inputJson, input.owner, dbTime(input.leaseExpiresAt), deadlineAt ?? null, now], first);
   if (inserted !== undefined) {
     const record: SagaRecord = {
       sagaId: input.sagaId,
@@ -84,7 +83,7 @@ async function createRun(executor: SqlExecutor, sql: SagaStatements, input: Saga
 }
 
 /** One fenced write: the run's new version, status and lease with its log entries, in one statement. */
-async function checkpointRun(executor: SqlExecutor, sql: SagaStatements, sagaId: string, write: SagaCheckpointWrite): Promise<number> {
+async function checkpointRun(database: SqlDatabase, sql: SagaStatements, sagaId: string, write: SagaCheckpointWrite): Promise<number> {
   const entries = write.entries.map((e) => ({
     seq: e.seq,
     kind: e.kind,
@@ -98,7 +97,7 @@ async function checkpointRun(executor: SqlExecutor, sql: SagaStatements, sagaId:
   const values = [sagaId, write.expectedVersion, write.owner, dbTime(write.now), write.status ?? null, write.failureJson !== undefined, write.failureJson ?? null, leaseExpiresAt, JSON.stringify(entries)];
   let row: Record<string, unknown> | undefined;
   try {
-    const { rows } = await executor.query(sql.checkpoint, values);
+    const { rows } = await database.query(sql.checkpoint, values);
     row = rows[0] as Record<string, unknown> | undefined;
   } catch (error) {
     if (pgCode(error) === '23505') throw leaseLostError(sagaId, 'a checkpoint with the same position was written by another worker');
@@ -112,42 +111,42 @@ async function checkpointRun(executor: SqlExecutor, sql: SagaStatements, sagaId:
 }
 
 /**
- * @internal The saga store over SQL (PostgreSQL or PGlite): every operation is one statement
+ * @internal The saga store over core's `SqlDatabase` (PostgreSQL or PGlite): every operation is one statement
  * (create, fenced checkpoint with its log entries, claim with `FOR UPDATE SKIP LOCKED`), so it is
  * atomic without holding a transaction open; only `migrate()` uses a transaction.
  */
-export function createSqlSagaStore(executor: SqlExecutor, tables: SagaTables): SqlSagaStore {
+export function buildSqlSagaStore(database: SqlDatabase, tables: SagaTables): SqlSagaStore {
   const sql = sagaStatements(tables);
 
   async function get(sagaId: string): Promise<SagaRecord | undefined> {
-    return query(executor, 'get', sql.get, [sagaId], (rows) => (rows[0] === undefined ? undefined : recordFrom(rows[0])));
+    return query(database, 'get', sql.get, [sagaId], (rows) => (rows[0] === undefined ? undefined : recordFrom(rows[0])));
   }
 
   return {
     tables: { runs: tables.runs, checkpoints: tables.checkpoints, migrations: tables.migrations },
-    create: (input: SagaCreateInput) => createRun(executor, sql, input, get),
+    create: (input: SagaCreateInput) => createRun(database, sql, input, get),
     get,
 
     async list(filter: SagaListQuery = {}): Promise<SagaSummary[]> {
-      return query(executor, 'list', sql.list, [filter.status ?? null, filter.sagaName ?? null, filter.afterSagaId ?? null, filter.limit ?? 100], (rows) => rows.map(summaryFrom));
+      return query(database, 'list', sql.list, [filter.status ?? null, filter.sagaName ?? null, filter.afterSagaId ?? null, filter.limit ?? 100], (rows) => rows.map(summaryFrom));
     },
 
     async acquire(sagaId: string, input: SagaAcquireInput): Promise<SagaAcquireResult> {
-      const row = await query(executor, 'acquire', sql.acquire, [sagaId, input.owner, dbTime(input.leaseExpiresAt), dbTime(input.now), JSON.stringify(input.statuses)], first);
+      const row = await query(database, 'acquire', sql.acquire, [sagaId, input.owner, dbTime(input.leaseExpiresAt), dbTime(input.now), JSON.stringify(input.statuses)], first);
       if (row !== undefined) return { acquired: true, record: recordFrom(row) };
       return { acquired: false, record: await get(sagaId) };
     },
 
     async claim(input: SagaClaimInput): Promise<SagaRecord[]> {
       if (input.limit < 1) return [];
-      return query(executor, 'claim', sql.claim, [input.sagaName, input.owner, dbTime(input.leaseExpiresAt), dbTime(input.now), Math.floor(input.limit)], (rows) => rows.map(recordFrom));
+      return query(database, 'claim', sql.claim, [input.sagaName, input.owner, dbTime(input.leaseExpiresAt), dbTime(input.now), Math.floor(input.limit)], (rows) => rows.map(recordFrom));
     },
 
     async purge(input: SagaPurgeInput): Promise<number> {
-      return query(executor, 'purge', sql.purge, [input.sagaName, JSON.stringify(input.statuses), dbTime(input.updatedBefore), input.limit], (rows) => Number(rows[0]?.n ?? 0));
+      return query(database, 'purge', sql.purge, [input.sagaName, JSON.stringify(input.statuses), dbTime(input.updatedBefore), input.limit], (rows) => Number(rows[0]?.n ?? 0));
     },
 
-    checkpoint: (sagaId: string, write: SagaCheckpointWrite) => checkpointRun(executor, sql, sagaId, write),
-    migrate: (): Promise<SagaMigrationResult> => migrateSagaTables(executor, tables),
+    checkpoint: (sagaId: string, write: SagaCheckpointWrite) => checkpointRun(database, sql, sagaId, write),
+    migrate: (): Promise<SagaMigrationResult> => migrateSagaTables(database, tables),
   };
 }
