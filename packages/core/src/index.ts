@@ -65,6 +65,19 @@ export type { TraceParent, TraceparentParts } from './trace-context.js';
 export { parseTracestate, formatTracestate, TRACESTATE_MAX_MEMBERS } from './trace-state.js';
 export type { TraceStateMember } from './trace-state.js';
 
+// broker-neutral consume pipeline (decode, validate, dedup, handle, classify, retry or dead-letter); brokers plug in a BrokerAdapter
+export { createConsumePipeline } from './consume/consume-pipeline.js';
+export type { ConsumePipeline, ConsumePipelineOptions } from './consume/consume-pipeline.js';
+export type { BrokerAdapter, ConsumeDelivery, ConsumeHooks } from './consume/broker-adapter.js';
+export { CONSUME_DONE, CONSUME_STOP } from './consume/consume-outcome.js';
+export type { ConsumeOutcome, ConsumePauseReason } from './consume/consume-outcome.js';
+export { createClaimStore } from './consume/claim-store.js';
+export type { ClaimAnswer, ClaimStore, ClaimStoreOptions, ClaimToken, HeldClaim } from './consume/claim-store.js';
+export { createDataValidator } from './consume/data-validator.js';
+export type { ConsumeSchemaMap, DataValidator, DataValidatorOptions } from './consume/data-validator.js';
+export { isThenable, settle } from './consume/maybe-async.js';
+export type { MaybePromise } from './consume/maybe-async.js';
+
 // SQL executor / transaction contract and the migration runner (adapters: @iap/messaging/postgres, /pglite)
 export type { SqlQueryResult, SqlExecutor, SqlTransaction, SqlDatabase } from './sql/sql-database.js';
 export { SqlTransactionHandle } from './sql/sql-transaction-handle.js';
