@@ -3,16 +3,14 @@
  * DATABASE_URL / KAFKA_BROKERS are set. The chapters never know which: that is the point.
  */
 import { randomUUID } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import type { Envelope, Publisher } from '@iap/core';
 import { createConsumer, createKafkaPublisher, ensureTopics } from '@iap/kafka';
 import { createKafkaJsTransport } from '@iap/kafka/kafkajs';
 import { createInProcessTransport, migrate, type MessagingDatabase } from '@iap/messaging';
 import { createPgliteDatabase } from '@iap/messaging/pglite';
 import { createPostgresDatabase } from '@iap/messaging/postgres';
-import { createPGliteSagaStore, createPostgresSagaStore } from '@iap/resilience/postgres';
+import { createSqlSagaStore, type SqlSagaStore } from '@iap/resilience/postgres';
 import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
 
 /** A subscriber callback: receives each delivered envelope with its message id. */
 export type DeliveryHandler = (messageId: string, envelope: Envelope) => Promise<void>;
@@ -20,11 +18,11 @@ export type DeliveryHandler = (messageId: string, envelope: Envelope) => Promise
 /** The demo's infrastructure, embedded or real. */
 export interface DemoEnvironment {
   readonly description: string;
-  /** Database for business rows, outbox and inbox. */
+  /** The one database (one pool, or one PGlite instance) for business rows, outbox, inbox and saga store. */
   readonly db: MessagingDatabase;
   /** Schema holding the demo's tables (a fresh one per run on a real PostgreSQL). */
   readonly schema: string;
-  readonly sagaStore: ReturnType<typeof createPGliteSagaStore>;
+  readonly sagaStore: SqlSagaStore;
   /** Where the relay publishes. */
   readonly publisher: Publisher;
   /** Topic / destination of order events. */
@@ -40,28 +38,24 @@ export async function createDemoEnvironment(): Promise<DemoEnvironment> {
   const runId = randomUUID().slice(0, 8);
   const closers: Array<() => Promise<void>> = [];
 
+  // one database for everything: the outbox, the inbox, the saga store and the business tables share
+  // one pool (or one PGlite instance), so a business write and its outbox row commit together
   let db: MessagingDatabase;
-  let sagaStore: DemoEnvironment['sagaStore'];
   let schema = 'public';
   let dbDescription: string;
   if (databaseUrl) {
     schema = `iap_demo_${runId}`;
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-    await pool.query(`CREATE SCHEMA ${schema}`);
-    db = createPostgresDatabase({ connectionString: databaseUrl });
-    sagaStore = createPostgresSagaStore({ pool, schema });
+    db = createPostgresDatabase({ connectionString: databaseUrl, maxConnections: 4 });
     closers.push(async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await pool.end();
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     });
-    dbDescription = `PostgreSQL (DATABASE_URL, schema ${schema})`;
+    dbDescription = `PostgreSQL (DATABASE_URL, schema ${schema}, one pool)`;
   } else {
     db = await createPgliteDatabase();
-    const sagaDb = await PGlite.create();
-    sagaStore = createPGliteSagaStore({ db: sagaDb });
-    closers.push(() => sagaDb.close());
-    dbDescription = 'PGlite (embedded PostgreSQL, in memory)';
+    dbDescription = 'PGlite (embedded PostgreSQL, in memory, one instance)';
   }
+  closers.push(() => db.close());
+  const sagaStore = createSqlSagaStore({ database: db, schema });
   await migrate(db, { schema });
   await sagaStore.migrate();
   await db.query(`CREATE TABLE IF NOT EXISTS ${schema}.orders (id text PRIMARY KEY, status text NOT NULL, amount_cents integer NOT NULL)`);
@@ -96,7 +90,6 @@ export async function createDemoEnvironment(): Promise<DemoEnvironment> {
       async close() {
         await consumer?.close();
         await publisher.close();
-        await db.close();
         for (const close of closers) await close();
       },
     };
@@ -117,7 +110,6 @@ export async function createDemoEnvironment(): Promise<DemoEnvironment> {
     },
     async close() {
       await transport.close();
-      await db.close();
       for (const close of closers) await close();
     },
   };
