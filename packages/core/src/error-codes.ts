@@ -1,10 +1,13 @@
 /**
- * Every error code used by @iap packages, in one `const` map. An {@link IapError}'s `code` is always
- * one of these values, so callers can switch on it exhaustively.
+ * The generic error codes every @iap package may raise: validation, options, decoding, timeouts,
+ * aborts, closed components, stores, leases and the broker-neutral messaging failures. A failure
+ * only one package has is coded in that package's own map (`ResilienceErrorCode`, `CdcErrorCode`,
+ * `WebhookErrorCode`, `SyncErrorCode`, `KafkaErrorCode`, ...), with a typed error class; the string
+ * values never change when a code moves, so `err.code === 'CIRCUIT_OPEN'` keeps working.
  *
  * @example
  * ```ts
- * if (IapError.isInstance(err) && err.code === ErrorCode.CIRCUIT_OPEN) { ... }
+ * if (IapError.isInstance(err) && err.code === ErrorCode.TIMEOUT) { ... }
  * ```
  */
 export const ErrorCode = {
@@ -32,31 +35,9 @@ export const ErrorCode = {
   /** An unexpected error that was not an IapError, wrapped by `toIapError`. */
   UNKNOWN: 'UNKNOWN',
 
-  // resilience
-  /** The circuit breaker is open (or half-open and full); see `retryAfterMs`. */
-  CIRCUIT_OPEN: 'CIRCUIT_OPEN',
-  /** The circuit breaker is isolated by an operator. */
-  CIRCUIT_ISOLATED: 'CIRCUIT_ISOLATED',
+  // time
   /** A call exceeded its timeout. */
   TIMEOUT: 'TIMEOUT',
-  /** The bulkhead is full and its queue is full or the queue wait timed out. */
-  BULKHEAD_REJECTED: 'BULKHEAD_REJECTED',
-  /** The rate limiter rejected the call; see `retryAfterMs`. */
-  RATE_LIMITED: 'RATE_LIMITED',
-  /** Every retry attempt failed; `attempts` keeps each cause. */
-  RETRY_EXHAUSTED: 'RETRY_EXHAUSTED',
-  /** The error was marked as not worth retrying. */
-  NON_RETRIABLE: 'NON_RETRIABLE',
-  /** The retry budget is spent: retrying now would feed a retry storm. */
-  RETRY_BUDGET_EXHAUSTED: 'RETRY_BUDGET_EXHAUSTED',
-  /** A saga step or compensation failed. */
-  SAGA_STEP_FAILED: 'SAGA_STEP_FAILED',
-  /** A saga is in a state that does not allow the requested operation. */
-  SAGA_STATE: 'SAGA_STATE',
-  /** A saga definition is invalid (duplicate step names, empty saga, ...). */
-  SAGA_DEFINITION: 'SAGA_DEFINITION',
-  /** The saga passed its deadline. */
-  SAGA_DEADLINE: 'SAGA_DEADLINE',
 
   // stores, leases
   /** A lease (relay claim, saga lease) was lost to another worker; the fencing check failed. */
@@ -70,7 +51,7 @@ export const ErrorCode = {
   /** The embedded database's data directory is locked by another process. */
   STORE_LOCKED: 'STORE_LOCKED',
 
-  // messaging / kafka
+  // messaging, for every broker
   /** A message could not be decoded from its transport representation. */
   MESSAGE_DECODE: 'MESSAGE_DECODE',
   /** No schema is registered for a message's event type and schema version. */
@@ -81,22 +62,6 @@ export const ErrorCode = {
   DEAD_LETTER_FAILED: 'DEAD_LETTER_FAILED',
   /** A broker or client failure (connection, protocol, broker error). */
   BROKER: 'BROKER',
-
-  // cdc
-  /** A CDC message could not be parsed; see `format`, `reason` and `path`. */
-  CDC_PARSE: 'CDC_PARSE',
-
-  // webhooks
-  /** Webhook verification failed; see `reason`. */
-  WEBHOOK_VERIFICATION: 'WEBHOOK_VERIFICATION',
-  /** A webhook body arrived already parsed, so its exact bytes are lost. */
-  WEBHOOK_BODY_PARSED: 'WEBHOOK_BODY_PARSED',
-
-  // sync
-  /** A sync boundary definition is invalid; the message names the field. */
-  SYNC_DEFINITION: 'SYNC_DEFINITION',
-  /** A sync plan could not be computed for the given input. */
-  SYNC_PLAN: 'SYNC_PLAN',
 } as const;
 
 /** The union of every code in {@link ErrorCode}. */

@@ -1,6 +1,7 @@
 import { ErrorCode, hasErrorCode } from '@iap/core';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 import { createSaga } from './create-saga.js';
 import { createInMemorySagaStore } from './in-memory-saga-store.js';
 import { isSagaDefinitionError } from './saga-errors.js';
@@ -38,7 +39,7 @@ describe('createSaga: definition', () => {
     ['an empty parallel group', () => createSaga('s').parallel((g) => g)],
     ['a parallel callback that returns something else', () => createSaga('s').parallel(() => ({ step: noop }) as never)],
   ])('throws SAGA_DEFINITION for %s', (_, build) => {
-    expect(build).toThrow(expect.objectContaining({ code: ErrorCode.SAGA_DEFINITION }));
+    expect(build).toThrow(expect.objectContaining({ code: ResilienceErrorCode.SAGA_DEFINITION }));
     try {
       build();
     } catch (error) {
@@ -85,7 +86,7 @@ describe('createSaga: definition', () => {
         try {
           createSaga('fuzz').step({ name, action: noop, timeoutMs, retry } as never);
         } catch (error) {
-          expect(hasErrorCode(error, ErrorCode.SAGA_DEFINITION) || hasErrorCode(error, ErrorCode.INVALID_OPTIONS)).toBe(true);
+          expect(hasErrorCode(error, ResilienceErrorCode.SAGA_DEFINITION) || hasErrorCode(error, ErrorCode.INVALID_OPTIONS)).toBe(true);
         }
       }),
       { seed: 4242, numRuns: 300 },

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { ErrorCode, hasErrorCode, IapError, ManualClock, seededRandom } from '@iap/core';
 import { describe, expect, it, vi } from 'vitest';
+import { ResilienceErrorCode } from '../resilience-error-codes.js';
 import { deferred } from '../__fixtures__/deferred.js';
 import { driveClock } from './__fixtures__/drive-clock.js';
 import { createSaga } from './create-saga.js';
@@ -529,7 +530,7 @@ describe('saga run: bad input and listeners', () => {
     await store.checkpoint('old-1', { owner: 'dead', expectedVersion: 1, now: 0, entries: [{ seq: 1, kind: 'step_completed', step: 'renamed-away', resultJson: '1', errorJson: undefined, attempts: 1, note: undefined }], leaseExpiresAt: 1 });
     clock.setTime(clock.now() + 10);
     const saga = createSaga('evolving', base).step({ name: 'new-name', action: () => 1 });
-    await expect(saga.resume()).rejects.toSatisfy((e) => hasErrorCode(e, ErrorCode.SAGA_DEFINITION) && /renamed-away/.test((e as Error).message));
+    await expect(saga.resume()).rejects.toSatisfy((e) => hasErrorCode(e, ResilienceErrorCode.SAGA_DEFINITION) && /renamed-away/.test((e as Error).message));
     expect(await store.get('old-1')).toMatchObject({ status: 'running', leaseOwner: undefined });
   });
 

@@ -1,8 +1,8 @@
-import { ErrorCode, ManualClock } from '@iap/core';
+import { ManualClock } from '@iap/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExpressWebhookHandler, createWebhookSigner, createWebhookVerifier, isWebhookBodyParsedError, stripe, type VerifiedWebhook } from '../../src/index.js';
+import { createExpressWebhookHandler, createWebhookSigner, createWebhookVerifier, isWebhookBodyParsedError, stripe, WebhookErrorCode, type VerifiedWebhook } from '../../src/index.js';
 import { listen, post, type Loopback } from './helpers/loopback.js';
 
 const SECRET = 'whsec_express';
@@ -52,7 +52,7 @@ describe('Express adapter on a loopback server', () => {
     const response = await post(`${server.origin}/webhooks/misconfigured`, { body, headers: { 'content-type': 'application/json', ...signer.sign({ body }).headers } });
     expect(response.status).toBe(500);
     expect(JSON.parse(response.text)).toEqual({ error: 'body_parsed' });
-    expect(routeErrors.at(-1)).toMatchObject({ code: ErrorCode.WEBHOOK_BODY_PARSED, foundType: 'an object' });
+    expect(routeErrors.at(-1)).toMatchObject({ code: WebhookErrorCode.WEBHOOK_BODY_PARSED, foundType: 'an object' });
   });
 
   it('reads the stream itself when a parser skipped the content type, even after express.json()', async () => {
