@@ -3,7 +3,7 @@
  * aborts, closed components, stores, leases and the broker-neutral messaging failures. A failure
  * only one package has is coded in that package's own map (`ResilienceErrorCode`, `CdcErrorCode`,
  * `WebhookErrorCode`, `SyncErrorCode`, `KafkaErrorCode`, ...), with a typed error class; the string
- * values never change when a code moves, so `err.code === 'CIRCUIT_OPEN'` keeps working.
+ * values never change when a code moves, so comparing `err.code` with a string keeps working.
  *
  * @example
  * ```ts
