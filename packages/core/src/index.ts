@@ -59,7 +59,7 @@ export type { Publisher, PublishMessage, PublishResult, PublishOptions } from '.
 export { TypedEmitter } from './typed-emitter.js';
 export type { Listener, TypedEventSource, TypedEmitterOptions } from './typed-emitter.js';
 export { noopTelemetry } from './telemetry.js';
-export type { Telemetry, TelemetrySpan, TelemetryAttributes } from './telemetry.js';
+export type { Telemetry, TelemetrySpan, TelemetrySpanOptions, TelemetryAttributes } from './telemetry.js';
 export { parseTraceparent, formatTraceparent, createTraceparent } from './trace-context.js';
 export type { TraceParent, TraceparentParts } from './trace-context.js';
 export { parseTracestate, formatTracestate, TRACESTATE_MAX_MEMBERS } from './trace-state.js';

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, IapError, toIapError, type PublishMessage, type PublishResult, type TimerHandle } from '@iap/core';
 import { toPublishMessage, type Claimed, type ClaimedRow } from '../internal/claimed-row.js';
+import { startPublishSpan } from './batch-metrics.js';
 import type { InFlightPublishes } from './in-flight-publishes.js';
 import type { Outcome } from './relay-batch.js';
 import type { RelayContext } from './relay-context.js';
@@ -67,6 +68,7 @@ function prepareBatch(ctx: RelayContext, batch: readonly ClaimedRow[]): Prepared
 /** One publisher call, raced against `publishTimeoutMs` and a stop's abort. */
 async function send(ctx: PublishContext, messages: PublishMessage[], leaseToken: string): Promise<Sent> {
   const { clock, publisher, publishTimeoutMs, relayId, telemetry } = ctx.relay.options;
+  const span = startPublishSpan(ctx.relay, messages);
   const abort = ctx.inFlight.begin(leaseToken);
   ctx.onPublishing();
   let timeoutTimer: TimerHandle | undefined;
@@ -93,6 +95,8 @@ async function send(ctx: PublishContext, messages: PublishMessage[], leaseToken:
     if (timeoutTimer !== undefined) clock.clearTimeout(timeoutTimer);
   }
   telemetry.histogram?.('iap.outbox.relay.publish.duration_ms', clock.now() - started, { relay: relayId });
+  // the span fails with the publisher's error, or with the first message it could not publish
+  span?.end(thrown ?? results?.find((r) => !r.ok)?.error);
   return { ...(results === undefined ? {} : { results }), ...(thrown === undefined ? {} : { thrown }), aborted: abort.signal.aborted };
 }
 
