@@ -23,10 +23,16 @@ describe('kafka error classes', () => {
     expect(broker).toMatchObject({ code: KafkaErrorCode.BROKER, operation: 'send', failure: 'transport', kafkaErrorType: 'NOT_LEADER_FOR_PARTITION' });
 
     const all = [decode, unknown, handler, dlt, broker];
-    const classes = [MessageDecodeError, UnknownSchemaVersionError, HandlerFailedError, DeadLetterFailedError, KafkaBrokerError];
+    const classes: ((value: unknown) => boolean)[] = [
+      (value) => MessageDecodeError.isInstance(value),
+      (value) => UnknownSchemaVersionError.isInstance(value),
+      (value) => HandlerFailedError.isInstance(value),
+      (value) => DeadLetterFailedError.isInstance(value),
+      (value) => KafkaBrokerError.isInstance(value),
+    ];
     for (const [i, error] of all.entries()) {
       expect(IapError.isInstance(error)).toBe(true);
-      for (const [j, type] of classes.entries()) expect(type.isInstance(error)).toBe(i === j);
+      for (const [j, isInstance] of classes.entries()) expect(isInstance(error)).toBe(i === j);
     }
     // a plain IapError with the same code is not the typed class
     expect(MessageDecodeError.isInstance(new IapError(ErrorCode.MESSAGE_DECODE, 'x'))).toBe(false);

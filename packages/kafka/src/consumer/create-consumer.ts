@@ -7,11 +7,9 @@ import { createBatchHandler } from './batch-handler.js';
 import { createConsumerRuntime } from './consumer-runtime.js';
 import { createDispatch } from './dispatch-lanes.js';
 import { createForwarder } from './forwarder.js';
-import { createIdempotentAttempt } from './idempotent-attempt.js';
 import { createPartitionControl } from './partition-control.js';
 import { createRecordDelivery } from './record-delivery.js';
 import { createRetriesExhausted } from './retries-exhausted.js';
-import { createRetryLoop } from './retry-loop.js';
 import { buildTopicRoutes } from './topic-routes.js';
 import { toKafkaBrokerError } from '../kafka-errors.js';
 
@@ -77,12 +75,8 @@ export function createConsumer<S extends SchemaMap | undefined = undefined>(opti
   const topics = [...routes.keys()];
   const partitions = createPartitionControl(runtime);
   const forwarder = createForwarder(runtime);
-  const handle = createRetryLoop(runtime, {
-    attempt: createIdempotentAttempt(runtime),
-    forwarder,
-    retriesExhausted: createRetriesExhausted(runtime, forwarder, partitions),
-  });
-  const dispatch = createDispatch(runtime, createRecordDelivery(runtime, forwarder, handle));
+  const retriesExhausted = createRetriesExhausted(runtime, forwarder, partitions);
+  const dispatch = createDispatch(runtime, createRecordDelivery(runtime, forwarder, retriesExhausted));
 
   const connection = createConsumerConnection({
     transport: config.transport,

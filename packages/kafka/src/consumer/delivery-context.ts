@@ -1,22 +1,20 @@
-import type { Envelope, TelemetryAttributes } from '@iap/core';
+import { CONSUME_DONE, CONSUME_STOP, type ConsumeDelivery, type ConsumeOutcome, type ConsumePauseReason, type TelemetryAttributes } from '@iap/core';
 import type { RecordLocation, TransportMessage } from '../kafka-record.js';
 import type { ConsumerBatch } from '../transport.js';
 import type { Route } from './topic-routes.js';
 
-/** Why a partition pauses (the `paused` event's `reason`). */
-export type PauseReason = 'blocked' | 'not-due' | 'store-unavailable';
+/** Why a partition pauses (the `paused` event's `reason`): core's consume pipeline reasons. */
+export type PauseReason = ConsumePauseReason;
 
-/** How one delivery ended. */
-export type Outcome =
-  /** Done (handled, duplicate, dead-lettered or forwarded): may be committed. */
-  | { readonly kind: 'done' }
-  /** Stop the batch here, nothing committed from this record on (closing, rebalance). */
-  | { readonly kind: 'stop' }
-  /** Pause the partition and come back to this record after `delayMs`. */
-  | { readonly kind: 'pause'; readonly delayMs: number; readonly reason: PauseReason };
+/**
+ * How one delivery ended (core's `ConsumeOutcome`): `done` may be committed, `stop` ends the batch
+ * with nothing committed from this record on, `pause` pauses the partition and comes back to the
+ * record after `delayMs`.
+ */
+export type Outcome = ConsumeOutcome;
 
-export const DONE: Outcome = { kind: 'done' };
-export const STOP: Outcome = { kind: 'stop' };
+export const DONE: Outcome = CONSUME_DONE;
+export const STOP: Outcome = CONSUME_STOP;
 
 /** What is the same for every record of one fetched batch. */
 export interface BatchScope {
@@ -34,13 +32,8 @@ export interface SourceRecord {
 }
 
 /**
- * A decoded, validated record on its way to the handler: one object per record that the attempt,
- * the retry loop and the forwarder share.
+ * A decoded, validated record on its way to the handler: one object per record that the pipeline's
+ * attempt and retry loop, and the forwarder share. `deliveryAttempt` is 1 from the main topic; from
+ * retry topic n, the attempt its header carries (n + 1 without it).
  */
-export interface Delivery extends SourceRecord {
-  readonly event: Envelope;
-  /** The event's idempotency key; undefined without an idempotency store. */
-  readonly key: string | undefined;
-  /** 1 from the main topic; from retry topic n, the attempt its header carries (n + 1 without it). */
-  readonly deliveryAttempt: number;
-}
+export interface Delivery extends SourceRecord, ConsumeDelivery {}

@@ -1,24 +1,6 @@
-/** A value now, or later: the consumer's hot path stays synchronous while the handler and the store are. */
-export type MaybePromise<T> = T | Promise<T>;
-
-/** True for any object with a `then` method (a promise of any library). */
-export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
 /**
- * Calls `run` and continues with `onFulfilled` or `onRejected`: at once when `run` returns a plain
- * value or throws, after it settles when it returns a thenable. One code path for synchronous and
- * asynchronous handlers and stores; no promise is made unless `run` returns one. A throw from
- * `onFulfilled` is not passed to `onRejected`.
+ * `settle` and `MaybePromise` moved to core with the consume pipeline (`@iap/core`, src/consume/);
+ * re-exported here for the consumer's own parts.
  */
-export function settle<T, R>(run: () => T | PromiseLike<T>, onFulfilled: (value: T) => MaybePromise<R>, onRejected: (error: unknown) => MaybePromise<R>): MaybePromise<R> {
-  let value: T | PromiseLike<T>;
-  try {
-    value = run();
-  } catch (error) {
-    return onRejected(error);
-  }
-  if (isThenable(value)) return Promise.resolve(value).then(onFulfilled, onRejected);
-  return onFulfilled(value);
-}
+export { isThenable, settle } from '@iap/core';
+export type { MaybePromise } from '@iap/core';
