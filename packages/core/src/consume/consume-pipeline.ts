@@ -85,6 +85,13 @@ const defaultIdempotencyKey = (event: Envelope): string => `${event.source}#${ev
  * handler, the claim store and the adapter answer synchronously. A failure of the pipeline itself
  * is reported (`adapter.onError`, code `UNKNOWN`) and pauses the message (`blocked`), never dead-letters it.
  *
+ * Its error codes are core's broker-neutral messaging codes, the same for every broker:
+ * `MESSAGE_DECODE` (from `adapter.decode`), `VALIDATION` and `UNKNOWN_SCHEMA_VERSION` (bad data,
+ * dead-lettered), `HANDLER_FAILED` (from `adapter.handlerFailedError`), `DEAD_LETTER_FAILED` (the
+ * adapter's dead-letter writes), `STORE_FAILED` (the idempotency store; the message pauses). A broker
+ * package raises them through its own typed classes (e.g. `@iap/kafka`'s `HandlerFailedError`)
+ * and keeps codes only it has (`KafkaErrorCode.BROKER`) in its own map.
+ *
  * @example
  * ```ts
  * const pipeline = createConsumePipeline({ adapter, claims: createClaimStore(store, { leaseMs: 60_000, ttlMs: 86_400_000 }), retryPolicy: createRetryPolicy({ maxAttempts: 3 }), clock: systemClock, unexpectedPauseMs: 3_000 });

@@ -4,7 +4,8 @@
  * seek, heartbeats) and lets a test drive fetching and time step by step. It is not Kafka: the
  * integration tests in test/integration run the same code against a real broker.
  */
-import { ErrorCode, IapError, type ManualClock } from '@iap/core';
+import type { IapError, ManualClock } from '@iap/core';
+import { KafkaBrokerError } from '../kafka-errors.js';
 import type { OutgoingRecord, RecordHeaders, TransportMessage } from '../kafka-record.js';
 import type {
   ConsumerBatch,
@@ -127,7 +128,7 @@ export class InMemoryKafka implements KafkaTransport {
       },
       describeTopic: (topic) => {
         const log = this.logs.get(topic);
-        if (log === undefined) return Promise.reject(new IapError(ErrorCode.BROKER, `unknown topic ${topic}`, { retryable: true }));
+        if (log === undefined) return Promise.reject(new KafkaBrokerError(`unknown topic ${topic}`, { retryable: true, operation: 'send' }));
         return Promise.resolve(log.map((_, partition) => ({ partition, leader: 1 })));
       },
       topicOffsets: (topic) => Promise.resolve((this.logs.get(topic) ?? []).map((log, partition) => ({ partition, high: String(log.length), low: '0' }))),
@@ -265,7 +266,7 @@ export class FakeConsumer implements TransportConsumer {
             this.heartbeats++;
             if (this.heartbeatFailures > 0) {
               this.heartbeatFailures--;
-              return Promise.reject(new IapError(ErrorCode.BROKER, 'The group is rebalancing', { retryable: true }));
+              return Promise.reject(new KafkaBrokerError('The group is rebalancing', { retryable: true, operation: 'commit' }));
             }
             return Promise.resolve();
           },
