@@ -18,6 +18,7 @@ export { ManualClock, flushMicrotasks } from './manual-clock.js';
 export { sleep, abortedError } from './sleep.js';
 export type { SleepOptions } from './sleep.js';
 export { holdProcessOpen } from './keep-alive.js';
+export { InFlightCalls } from './in-flight-calls.js';
 
 // options
 export { rejectUnknownOptions, closestName } from './unknown-options.js';

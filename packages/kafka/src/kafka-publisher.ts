@@ -1,4 +1,4 @@
-import { ErrorCode, IapError, type PublishMessage, type PublishOptions, type PublishResult, type Publisher } from '@iap/core';
+import { ErrorCode, IapError, InFlightCalls, type PublishMessage, type PublishOptions, type PublishResult, type Publisher } from '@iap/core';
 import { createProduceCoalescer, type CoalescedOutcome, type CoalescedSend } from './internal/produce-coalescer.js';
 import { withTimeout } from './internal/with-timeout.js';
 import { resolvePublisherOptions, type KafkaPublisherOptions } from './kafka-publisher-options.js';
@@ -46,7 +46,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
   const { clock, telemetry } = config;
   let closed = false;
   let closing: Promise<void> | undefined;
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = new InFlightCalls();
   const producer = createPublisherProducer(config, () => closed);
 
   const coalescer = createProduceCoalescer({
@@ -114,16 +114,13 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): KafkaPubli
     publish(messages: readonly PublishMessage[], publishOptions: PublishOptions = {}): Promise<PublishResult[]> {
       if (closed) return Promise.reject(new IapError(ErrorCode.CLOSED, 'the Kafka publisher is closed; create a new one to publish'));
       if (messages.length === 0) return Promise.resolve([]);
-      const run = publishNow(messages, publishOptions);
-      inFlight.add(run);
-      void run.finally(() => inFlight.delete(run)).catch(() => undefined);
-      return run;
+      return inFlight.track(publishNow(messages, publishOptions));
     },
     close(): Promise<void> {
       if (closing !== undefined) return closing;
       closed = true;
       closing = (async () => {
-        await Promise.allSettled([...inFlight]);
+        await inFlight.settled();
         await producer.disconnect();
       })();
       return closing;

@@ -1,4 +1,4 @@
-import { ErrorCode, IapError, toIapError, type PublishMessage, type PublishOptions, type PublishResult, type Publisher } from '@iap/core';
+import { ErrorCode, IapError, InFlightCalls, toIapError, type PublishMessage, type PublishOptions, type PublishResult, type Publisher } from '@iap/core';
 import type { AmqpMessage } from './amqp-message.js';
 import { openConfirmSession, type ConfirmSession } from './internal/confirm-session.js';
 import { describeClientError } from './internal/describe-error.js';
@@ -67,7 +67,7 @@ export function createRabbitMqPublisher(options: RabbitMqPublisherOptions): Rabb
   let closing: Promise<void> | undefined;
   let session: ConfirmSession | undefined;
   let opening: Promise<ConfirmSession> | undefined;
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = new InFlightCalls();
 
   const onSessionEnd = (error: IapError, pending: number): void => {
     logger.warn({ code: error.code, pending }, 'RabbitMQ connection or channel lost; its unconfirmed messages are reported failed (retryable)');
@@ -155,16 +155,13 @@ export function createRabbitMqPublisher(options: RabbitMqPublisherOptions): Rabb
     publish(messages: readonly PublishMessage[], publishOptions: PublishOptions = {}): Promise<PublishResult[]> {
       if (closed) return Promise.reject(new IapError(ErrorCode.CLOSED, 'the RabbitMQ publisher is closed; create a new one to publish'));
       if (messages.length === 0) return Promise.resolve([]);
-      const run = publishNow(messages, publishOptions);
-      inFlight.add(run);
-      void run.finally(() => inFlight.delete(run)).catch(() => undefined);
-      return run;
+      return inFlight.track(publishNow(messages, publishOptions));
     },
     close(): Promise<void> {
       if (closing !== undefined) return closing;
       closed = true;
       closing = (async () => {
-        await Promise.allSettled([...inFlight]);
+        await inFlight.settled();
         await opening?.catch(() => undefined);
         await session?.close().catch(() => undefined);
         session = undefined;
